@@ -1,0 +1,28 @@
+// End-to-end tests in Debian's Chromium (never a downloaded browser), against the demo
+// shop served on loopback by scripts/serve.mjs. The package must be built first
+// (scripts/test.sh does it).
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.TAILOR_TEST_PORT ?? 8181);
+
+export default defineConfig({
+  testDir: "tests",
+  testMatch: ["e2e/**/*.spec.mjs", "package/**/*.spec.mjs"],
+  fullyParallel: false,
+  workers: 1, // 2-core machines: one browser at a time keeps timings sane
+  timeout: 60_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: `node scripts/serve.mjs ${port}`,
+    url: `http://localhost:${port}/`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  },
+});

@@ -1,0 +1,386 @@
+//! The catalogue the shop's server sends, validated and interned once into a compact
+//! columnar form: ranking then reads plain arrays and never allocates per item.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// An item as the shop sends it. Every field is optional here so that one bad item is
+/// reported (with its field) instead of failing the whole catalogue.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemInput {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    /// A path such as `apparel/shoes/running`.
+    pub category: Option<String>,
+    pub brand: Option<String>,
+    pub price: Option<f64>,
+    pub tags: Option<Vec<String>>,
+    pub attributes: Option<BTreeMap<String, String>>,
+    /// The server's own score: higher comes first in the server's order.
+    pub popularity: Option<f64>,
+    #[serde(alias = "in_stock")]
+    pub in_stock: Option<bool>,
+    pub sensitive: Option<bool>,
+    /// Ids the server computed from aggregate co-view / co-purchase data.
+    pub related: Option<Vec<String>>,
+}
+
+/// One thing wrong with one item, as `loadCatalogue` reports it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Problem {
+    /// Position of the item in the array that was passed.
+    pub index: usize,
+    /// The item's id, when it had a usable one.
+    pub id: Option<String>,
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// What `loadCatalogue` did: how many items are usable, and what was wrong.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct LoadSummary {
+    pub loaded: usize,
+    /// Items left out entirely (no usable id, or a repeated id).
+    pub skipped: usize,
+    /// The first [`MAX_REPORTED_PROBLEMS`] problems; `problemCount` has them all.
+    pub problems: Vec<Problem>,
+    #[serde(rename = "problemCount")]
+    pub problem_count: usize,
+}
+
+pub const MAX_REPORTED_PROBLEMS: usize = 100;
+/// Related lists beyond this are cut: the server sorts them best first.
+pub const MAX_RELATED: usize = 50;
+pub const NONE: u32 = u32::MAX;
+
+/// A category path prefix, e.g. `apparel/shoes` (depth 2) under `apparel` (depth 1).
+#[derive(Debug, Clone)]
+pub struct CategoryNode {
+    pub path: Box<str>,
+    pub depth: u8,
+    pub parent: u32,
+}
+
+/// The ingested catalogue: one entry per item in each column, indexed by item number.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub ids: Vec<Box<str>>,
+    pub titles: Vec<Box<str>>,
+    index: HashMap<Box<str>, u32>,
+    /// Deepest category node of each item, or [`NONE`].
+    pub category: Vec<u32>,
+    pub categories: Vec<CategoryNode>,
+    category_index: HashMap<Box<str>, u32>,
+    pub brand: Vec<u32>,
+    pub brands: Vec<Box<str>>,
+    brand_index: HashMap<Box<str>, u32>,
+    /// `NaN` where the price is unknown.
+    pub price: Vec<f32>,
+    pub popularity: Vec<f32>,
+    /// Position of each item in the server's order (0 = first).
+    pub server_rank: Vec<u32>,
+    pub in_stock: Vec<bool>,
+    pub sensitive: Vec<bool>,
+    /// Attribute values (`colour=red`, `tag=organic`) in compressed rows.
+    attr_start: Vec<u32>,
+    attr_ids: Vec<u32>,
+    pub attributes: Vec<Box<str>>,
+    attribute_index: HashMap<Box<str>, u32>,
+    related_start: Vec<u32>,
+    related_ids: Vec<u32>,
+}
+
+fn intern(names: &mut Vec<Box<str>>, index: &mut HashMap<Box<str>, u32>, name: &str) -> u32 {
+    if let Some(&i) = index.get(name) {
+        return i;
+    }
+    let i = names.len() as u32;
+    names.push(name.into());
+    index.insert(name.into(), i);
+    i
+}
+
+/// Splits a category path into trimmed, non-empty segments joined by `/`.
+pub fn normalize_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for seg in path.split('/').map(str::trim).filter(|s| !s.is_empty()) {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(seg);
+    }
+    out
+}
+
+/// Does `path` equal `prefix` or lie under it (`a/b` is under `a`, `ab` is not)?
+pub fn path_is_under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+impl Catalogue {
+    /// Validates and ingests `items`. Items without a usable id, or repeating one, are
+    /// skipped; any other bad field is dropped from its item and reported.
+    /// `sensitive_categories` marks every item under those paths as sensitive.
+    pub fn ingest(items: Vec<ItemInput>, sensitive_categories: &[String]) -> (Catalogue, LoadSummary) {
+        let mut c = Catalogue::default();
+        let mut summary = LoadSummary::default();
+        let problem = |summary: &mut LoadSummary, index, id: Option<&str>, field, message: String| {
+            summary.problem_count += 1;
+            if summary.problems.len() < MAX_REPORTED_PROBLEMS {
+                summary.problems.push(Problem { index, id: id.map(str::to_owned), field, message });
+            }
+        };
+        let sensitive_prefixes: Vec<String> = sensitive_categories.iter().map(|p| normalize_path(p)).collect();
+        let mut related_raw: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut input_pos: Vec<usize> = Vec::new();
+
+        for (index, item) in items.into_iter().enumerate() {
+            let id = match item.id.as_deref().map(str::trim) {
+                Some(id) if !id.is_empty() => id.to_owned(),
+                _ => {
+                    problem(&mut summary, index, None, "id", "missing; expected a non-empty string".into());
+                    summary.skipped += 1;
+                    continue;
+                }
+            };
+            if c.index.contains_key(id.as_str()) {
+                problem(&mut summary, index, Some(&id), "id", "repeats an earlier item's id; this item was skipped".into());
+                summary.skipped += 1;
+                continue;
+            }
+            let n = c.ids.len() as u32;
+            c.index.insert(id.as_str().into(), n);
+            input_pos.push(index);
+
+            let title = item.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+            c.titles.push(title.unwrap_or(&id).into());
+
+            let path = item.category.as_deref().map(normalize_path).unwrap_or_default();
+            let sensitive_by_path = !path.is_empty() && sensitive_prefixes.iter().any(|p| path_is_under(&path, p));
+            let node = if path.is_empty() { NONE } else { c.intern_category(&path) };
+            c.category.push(node);
+            c.sensitive.push(item.sensitive.unwrap_or(false) || sensitive_by_path);
+
+            let brand = item.brand.as_deref().map(str::trim).filter(|b| !b.is_empty());
+            c.brand.push(brand.map_or(NONE, |b| intern(&mut c.brands, &mut c.brand_index, b)));
+
+            let price = match item.price {
+                Some(p) if p.is_finite() && p >= 0.0 => p as f32,
+                Some(p) => {
+                    problem(&mut summary, index, Some(&id), "price", format!("{p} is not a finite, non-negative number; price ignored"));
+                    f32::NAN
+                }
+                None => f32::NAN,
+            };
+            c.price.push(price);
+
+            let popularity = match item.popularity {
+                Some(p) if p.is_finite() => p as f32,
+                Some(p) => {
+                    problem(&mut summary, index, Some(&id), "popularity", format!("{p} is not a finite number; treated as 0"));
+                    0.0
+                }
+                None => 0.0,
+            };
+            c.popularity.push(popularity);
+            c.in_stock.push(item.in_stock.unwrap_or(true));
+
+            c.attr_start.push(c.attr_ids.len() as u32);
+            let mut key = String::new();
+            for (k, v) in item.attributes.iter().flatten() {
+                key.clear();
+                key.push_str(k.trim());
+                key.push('=');
+                key.push_str(v.trim());
+                let a = intern(&mut c.attributes, &mut c.attribute_index, &key);
+                c.attr_ids.push(a);
+            }
+            for tag in item.tags.iter().flatten().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+                key.clear();
+                key.push_str("tag=");
+                key.push_str(tag);
+                let a = intern(&mut c.attributes, &mut c.attribute_index, &key);
+                c.attr_ids.push(a);
+            }
+            c.ids.push(id.into());
+            related_raw.push((index, item.related.unwrap_or_default()));
+        }
+        c.attr_start.push(c.attr_ids.len() as u32);
+
+        // Related ids can point forward, so they are resolved once every id is known.
+        for (n, (index, related)) in related_raw.into_iter().enumerate() {
+            c.related_start.push(c.related_ids.len() as u32);
+            let mut kept = 0;
+            for r in related {
+                match c.index.get(r.trim()) {
+                    Some(&j) if j as usize != n && kept < MAX_RELATED => {
+                        c.related_ids.push(j);
+                        kept += 1;
+                    }
+                    Some(_) => {}
+                    None => problem(&mut summary, index, Some(&c.ids[n]), "related", format!("unknown item id \"{r}\"; dropped")),
+                }
+            }
+        }
+        c.related_start.push(c.related_ids.len() as u32);
+
+        // The server's order: popularity descending, ties in the order given.
+        let mut order: Vec<u32> = (0..c.ids.len() as u32).collect();
+        order.sort_by(|&a, &b| c.popularity[b as usize].total_cmp(&c.popularity[a as usize]).then(a.cmp(&b)));
+        c.server_rank = vec![0; order.len()];
+        for (rank, &i) in order.iter().enumerate() {
+            c.server_rank[i as usize] = rank as u32;
+        }
+        summary.loaded = c.ids.len();
+        (c, summary)
+    }
+
+    fn intern_category(&mut self, path: &str) -> u32 {
+        if let Some(&i) = self.category_index.get(path) {
+            return i;
+        }
+        let (parent, depth) = match path.rfind('/') {
+            Some(cut) => {
+                let p = self.intern_category(&path[..cut]);
+                (p, self.categories[p as usize].depth + 1)
+            }
+            None => (NONE, 1),
+        };
+        let i = self.categories.len() as u32;
+        self.categories.push(CategoryNode { path: path.into(), depth, parent });
+        self.category_index.insert(path.into(), i);
+        i
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+    pub fn lookup(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+    pub fn category_id(&self, path: &str) -> Option<u32> {
+        self.category_index.get(path).copied()
+    }
+    pub fn brand_id(&self, name: &str) -> Option<u32> {
+        self.brand_index.get(name).copied()
+    }
+    pub fn attribute_id(&self, key: &str) -> Option<u32> {
+        self.attribute_index.get(key).copied()
+    }
+    pub fn attributes_of(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.attr_ids[self.attr_start[i] as usize..self.attr_start[i + 1] as usize]
+    }
+    pub fn related_of(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.related_ids[self.related_start[i] as usize..self.related_start[i + 1] as usize]
+    }
+    /// The item's category node and its ancestors, deepest first.
+    pub fn category_chain(&self, i: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut node = self.category[i as usize];
+        std::iter::from_fn(move || {
+            if node == NONE {
+                return None;
+            }
+            let n = node;
+            node = self.categories[n as usize].parent;
+            Some(n)
+        })
+    }
+    pub fn category_path(&self, i: u32) -> Option<&str> {
+        let n = self.category[i as usize];
+        (n != NONE).then(|| &*self.categories[n as usize].path)
+    }
+    pub fn brand_name(&self, i: u32) -> Option<&str> {
+        let b = self.brand[i as usize];
+        (b != NONE).then(|| &*self.brands[b as usize])
+    }
+}
+
+/// The price band of a price: bands are a factor of √2 wide, so "similar price" means
+/// the same ballpark whatever the currency's scale.
+pub fn price_band(price: f32) -> Option<u8> {
+    if !(price > 0.0) {
+        return None;
+    }
+    Some(((price.log2() * 2.0).floor() + 16.0).clamp(0.0, 63.0) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub fn item(id: &str, category: &str) -> ItemInput {
+        ItemInput { id: Some(id.into()), title: Some(format!("Item {id}")), category: Some(category.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn ingest_interns_categories_brands_and_related() {
+        let mut a = item("a", "apparel/shoes/running");
+        a.brand = Some("Acme".into());
+        a.related = Some(vec!["b".into(), "zzz".into()]);
+        a.tags = Some(vec!["trail".into()]);
+        let mut b = item("b", "apparel/shoes");
+        b.brand = Some("Acme".into());
+        let (c, s) = Catalogue::ingest(vec![a, b], &[]);
+        assert_eq!(s.loaded, 2);
+        assert_eq!(s.problem_count, 1);
+        assert_eq!(s.problems[0].field, "related");
+        assert_eq!(s.problems[0].id.as_deref(), Some("a"));
+        assert!(s.problems[0].message.contains("zzz"));
+        assert_eq!(c.related_of(0), &[1]);
+        assert_eq!(c.brand[0], c.brand[1]);
+        assert_eq!(c.categories.len(), 3);
+        let chain: Vec<&str> = c.category_chain(0).map(|n| &*c.categories[n as usize].path).collect();
+        assert_eq!(chain, ["apparel/shoes/running", "apparel/shoes", "apparel"]);
+        assert_eq!(c.attributes[c.attributes_of(0)[0] as usize].as_ref(), "tag=trail");
+    }
+
+    #[test]
+    fn bad_items_are_reported_with_field_and_item() {
+        let mut nan = item("n", "x");
+        nan.price = Some(f64::NAN);
+        let mut inf = item("i", "x");
+        inf.popularity = Some(f64::INFINITY);
+        let items = vec![ItemInput::default(), item("d", "x"), item("d", "y"), nan, inf, item("  ", "x")];
+        let (c, s) = Catalogue::ingest(items, &[]);
+        assert_eq!(s.loaded, 3);
+        assert_eq!(s.skipped, 3);
+        let fields: Vec<(usize, &str)> = s.problems.iter().map(|p| (p.index, p.field)).collect();
+        assert_eq!(fields, [(0, "id"), (2, "id"), (3, "price"), (4, "popularity"), (5, "id")]);
+        assert_eq!(s.problems[1].id.as_deref(), Some("d"));
+        assert!(c.price[c.lookup("n").unwrap() as usize].is_nan());
+        // The first "d" is the one kept.
+        assert_eq!(c.category_path(c.lookup("d").unwrap()), Some("x"));
+    }
+
+    #[test]
+    fn server_order_is_popularity_then_input_order() {
+        let mut items: Vec<ItemInput> = (0..4).map(|i| item(&i.to_string(), "c")).collect();
+        items[2].popularity = Some(5.0);
+        items[3].popularity = Some(5.0);
+        let (c, _) = Catalogue::ingest(items, &[]);
+        assert_eq!(c.server_rank, vec![2, 3, 0, 1]);
+    }
+
+    #[test]
+    fn sensitive_categories_mark_items_under_them() {
+        let items = vec![item("p", "meat/pork/chops"), item("b", "meat/beef"), item("q", "meat/porky")];
+        let (c, _) = Catalogue::ingest(items, &["meat/pork".into()]);
+        assert_eq!(c.sensitive, vec![true, false, false]);
+    }
+
+    #[test]
+    fn price_bands_are_ordered_and_bounded() {
+        assert_eq!(price_band(0.0), None);
+        assert_eq!(price_band(f32::NAN), None);
+        assert!(price_band(1.0) < price_band(2.0));
+        assert_eq!(price_band(1.0), price_band(1.3));
+        assert_eq!(price_band(1e30), Some(63));
+    }
+}

@@ -1,0 +1,24 @@
+//! The pure-Rust core. Nothing here touches the DOM or storage directly: state goes
+//! through [`storage::Store`], time comes in as an argument, so all of it runs natively.
+
+pub mod catalogue;
+pub mod codec;
+pub mod consent;
+pub mod engine;
+pub mod error;
+pub mod event;
+pub mod profile;
+pub mod ranking;
+pub mod storage;
+
+pub use catalogue::{Catalogue, ItemInput, LoadSummary, Problem};
+pub use consent::{Consent, ConsentChange, Purpose, Source};
+pub use engine::{Config, Engine, Status, TrackOutcome};
+pub use error::Error;
+pub use event::{Event, EventInput, EventKind};
+pub use profile::Profile;
+pub use ranking::{RankRequest, Ranked};
+pub use storage::{FallbackStore, MemoryStore, Store, StoreError};
+
+/// Milliseconds since the Unix epoch, as the browser's `Date.now()` gives them.
+pub type Millis = i64;

@@ -1,0 +1,406 @@
+//! Re-ranking the shop's candidates for this shopper.
+//!
+//! score = server prior + category + brand + attribute + price-band affinity
+//!       + related-to-recent + repeat purchase − dismissed − out of stock.
+//! Each signal is normalized to 0..1 before its weight, so weights compare signals.
+//! Per call, the profile is mapped once onto the catalogue's interned ids (a handful
+//! of entries); scoring an item is then array look-ups, with no per-item allocation.
+
+use super::catalogue::{price_band, Catalogue, NONE};
+use super::event::EventKind;
+use super::profile::{decay, Profile};
+use super::{Error, Millis};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RankRequest {
+    /// Candidate ids (e.g. one category page); all loaded items when absent.
+    pub items: Option<Vec<String>>,
+    /// How many results to return; all candidates when absent.
+    pub limit: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranked {
+    pub id: String,
+    pub score: f64,
+    /// 0–100: the share of candidates this item beats on what Tailor knows of the
+    /// shopper (0 when nothing personal speaks for it).
+    #[serde(rename = "match")]
+    pub match_pct: u8,
+    /// Up to two, strongest first; each is true of the shopper's own history.
+    pub reasons: Vec<String>,
+}
+
+/// The weight of each signal. Fixed for now; the offline evaluation tunes them.
+#[derive(Debug, Clone, Copy)]
+pub struct Weights {
+    pub prior: f32,
+    pub category: f32,
+    pub brand: f32,
+    pub attribute: f32,
+    pub price: f32,
+    pub related: f32,
+    pub repeat: f32,
+    pub dismissed: f32,
+    pub out_of_stock: f32,
+}
+
+pub const WEIGHTS: Weights = Weights {
+    prior: 1.0,
+    category: 1.2,
+    brand: 0.4,
+    attribute: 0.2,
+    price: 0.2,
+    related: 0.8,
+    repeat: 0.6,
+    dismissed: 5.0,
+    out_of_stock: 1.5,
+};
+
+/// A signal must add at least this much to be given as a reason.
+const REASON_MIN: f32 = 0.05;
+/// Each step back in the recent list counts this much less for related items.
+const RECENCY_STEP: f32 = 0.85;
+
+/// Reusable per-call buffers, sized to the catalogue and cleared after use.
+#[derive(Default)]
+pub struct Ranker {
+    node_score: Vec<f32>,
+    node_best: Vec<u32>,
+    brand_score: Vec<f32>,
+    attr_score: Vec<f32>,
+    price_table: Vec<f32>,
+    related: Vec<f32>,
+    related_src: Vec<u32>,
+    touched: Vec<u32>,
+    repeat: Vec<u32>,
+    dismissed: Vec<bool>,
+    personal: Vec<f32>,
+    sorted_personal: Vec<f32>,
+}
+
+/// The candidate list of a request, as catalogue indices.
+pub fn candidates(cat: &Catalogue, req: &RankRequest) -> Result<Vec<u32>, Error> {
+    let Some(ids) = &req.items else {
+        return Ok((0..cat.len() as u32).collect());
+    };
+    let mut seen = vec![false; cat.len()];
+    let mut out = Vec::with_capacity(ids.len());
+    for (k, id) in ids.iter().enumerate() {
+        let i = cat
+            .lookup(id)
+            .ok_or_else(|| Error::invalid(format!("items[{k}]"), format!("\"{id}\" is not in the loaded catalogue")))?;
+        if std::mem::replace(&mut seen[i as usize], true) {
+            return Err(Error::invalid(format!("items[{k}]"), format!("\"{id}\" is listed twice")));
+        }
+        out.push(i);
+    }
+    Ok(out)
+}
+
+pub fn limit(req: &RankRequest, n: usize) -> Result<usize, Error> {
+    match req.limit {
+        None => Ok(n),
+        Some(l) if l.is_finite() && l >= 0.0 && l.fract() == 0.0 => Ok((l as usize).min(n)),
+        Some(l) => Err(Error::invalid("limit", format!("{l} is not a whole number ≥ 0"))),
+    }
+}
+
+/// The server's order: no profile is read, nothing personal is computed.
+pub fn server_order(cat: &Catalogue, mut cands: Vec<u32>, limit: usize) -> Vec<Ranked> {
+    cands.sort_unstable_by_key(|&i| cat.server_rank[i as usize]);
+    cands.truncate(limit);
+    let n = cat.len().max(1) as f32;
+    cands
+        .into_iter()
+        .map(|i| Ranked {
+            id: cat.ids[i as usize].to_string(),
+            score: f64::from(WEIGHTS.prior * (1.0 - cat.server_rank[i as usize] as f32 / n)),
+            match_pct: 0,
+            reasons: Vec::new(),
+        })
+        .collect()
+}
+
+/// Turns `flowers/roses_red` into "Roses red": the last path segment, readable.
+fn category_label(path: &str) -> String {
+    let seg = path.rsplit('/').next().unwrap_or(path).replace(['_', '-'], " ");
+    let mut chars = seg.chars();
+    match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars.flat_map(|c| c.to_lowercase())).collect(),
+        None => seg,
+    }
+}
+
+fn fill(v: &mut Vec<f32>, n: usize) {
+    v.clear();
+    v.resize(n, 0.0);
+}
+
+impl Ranker {
+    /// Ranks `cands` for the shopper whose profile is `p`. `allow_sensitive` is the
+    /// sensitive purpose: without it, sensitive items get no personal score or reason.
+    pub fn rank(&mut self, cat: &Catalogue, p: &Profile, cands: &[u32], limit: usize, now: Millis, allow_sensitive: bool) -> Vec<Ranked> {
+        let w = WEIGHTS;
+        self.prepare(cat, p, now, allow_sensitive);
+        let n = cat.len().max(1) as f32;
+        // Per candidate: total score, and the personal part for the match percentage.
+        let mut scored: Vec<(f32, u32)> = Vec::with_capacity(cands.len());
+        self.personal.clear();
+        for &i in cands {
+            let prior = w.prior * (1.0 - cat.server_rank[i as usize] as f32 / n);
+            let personal = if cat.sensitive[i as usize] && !allow_sensitive { 0.0 } else { self.signals(cat, i).total() };
+            let mut penalty = 0.0;
+            if self.dismissed[i as usize] {
+                penalty += w.dismissed;
+            }
+            if !cat.in_stock[i as usize] {
+                penalty += w.out_of_stock;
+            }
+            self.personal.push(personal);
+            scored.push((prior + personal - penalty, i));
+        }
+        self.sorted_personal.clear();
+        self.sorted_personal.extend_from_slice(&self.personal);
+        self.sorted_personal.sort_unstable_by(f32::total_cmp);
+
+        let by_score = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(cat.server_rank[a.1 as usize].cmp(&cat.server_rank[b.1 as usize]));
+        if limit < scored.len() && limit > 0 {
+            scored.select_nth_unstable_by(limit - 1, by_score);
+        }
+        scored.truncate(limit);
+        scored.sort_unstable_by(by_score);
+
+        let denom = (cands.len().max(2) - 1) as f32;
+        let out = scored
+            .into_iter()
+            .map(|(score, i)| {
+                let sensitive = cat.sensitive[i as usize] && !allow_sensitive;
+                let s = if sensitive { Signals::default() } else { self.signals(cat, i) };
+                let personal = s.total();
+                let match_pct = if personal > 0.0 {
+                    let below = self.sorted_personal.partition_point(|&x| x < personal) as f32;
+                    (100.0 * below / denom).round().min(100.0) as u8
+                } else {
+                    0
+                };
+                Ranked { id: cat.ids[i as usize].to_string(), score: f64::from(score), match_pct, reasons: self.reasons(cat, p, i, &s) }
+            })
+            .collect();
+        self.clear();
+        out
+    }
+
+    /// Maps the profile onto this catalogue's interned ids.
+    fn prepare(&mut self, cat: &Catalogue, p: &Profile, now: Millis, allow_sensitive: bool) {
+        // Category: each node scores the depth-weighted mean of its own and its
+        // ancestors' affinities, each normalized by the strongest at that depth.
+        let mut max_at_depth = [0.0f32; 8];
+        for e in &p.categories.entries {
+            if let Some(node) = cat.category_id(&e.key) {
+                let d = (cat.categories[node as usize].depth as usize).min(7);
+                max_at_depth[d] = max_at_depth[d].max(decay(e.weight, e.at, now));
+            }
+        }
+        let nodes = cat.categories.len();
+        fill(&mut self.node_score, nodes);
+        self.node_best.clear();
+        self.node_best.resize(nodes, NONE);
+        let mut own = vec![0.0f32; nodes];
+        for e in &p.categories.entries {
+            if let Some(node) = cat.category_id(&e.key) {
+                let d = (cat.categories[node as usize].depth as usize).min(7);
+                if max_at_depth[d] > 0.0 {
+                    own[node as usize] = decay(e.weight, e.at, now) / max_at_depth[d];
+                }
+            }
+        }
+        for node in 0..nodes {
+            let (mut sum, mut wsum, mut best, mut best_v) = (0.0, 0.0, NONE, 0.0);
+            let mut cur = node as u32;
+            while cur != NONE {
+                let c = &cat.categories[cur as usize];
+                let dw = f32::from(c.depth.min(3));
+                let v = own[cur as usize];
+                sum += dw * v;
+                wsum += dw;
+                // The reason names the most specific level that carries real weight.
+                if v * dw > best_v {
+                    best_v = v * dw;
+                    best = cur;
+                }
+                cur = c.parent;
+            }
+            self.node_score[node] = if wsum > 0.0 { sum / wsum } else { 0.0 };
+            self.node_best[node] = best;
+        }
+
+        normalized(&mut self.brand_score, cat.brands.len(), p.brands.entries.iter().filter_map(|e| Some((cat.brand_id(&e.key)?, decay(e.weight, e.at, now)))));
+        normalized(&mut self.attr_score, cat.attributes.len(), p.attributes.entries.iter().filter_map(|e| Some((cat.attribute_id(&e.key)?, decay(e.weight, e.at, now)))));
+
+        // Related to recent: each recent item lends its server-computed related list a
+        // boost that fades with how far back it is and how far down the list.
+        fill(&mut self.related, cat.len());
+        self.related_src.clear();
+        self.related_src.resize(cat.len(), NONE);
+        let mut recency = 1.0f32;
+        for r in &p.recent {
+            if let Some(src) = cat.lookup(&r.item) {
+                if allow_sensitive || !cat.sensitive[src as usize] {
+                    let base = recency * super::profile::event_weight(r.kind);
+                    for (pos, &j) in cat.related_of(src).iter().enumerate() {
+                        let add = base / (1.0 + 0.1 * pos as f32);
+                        if self.related[j as usize] == 0.0 {
+                            self.touched.push(j);
+                        }
+                        if add > self.related[j as usize] {
+                            self.related_src[j as usize] = src;
+                        }
+                        self.related[j as usize] += add;
+                    }
+                }
+            }
+            recency *= RECENCY_STEP;
+        }
+        let max_rel = self.touched.iter().map(|&j| self.related[j as usize]).fold(0.0, f32::max);
+        if max_rel > 0.0 {
+            for &j in &self.touched {
+                self.related[j as usize] /= max_rel;
+            }
+        }
+
+        self.repeat.clear();
+        self.repeat.resize(cat.len(), 0);
+        for b in &p.purchased {
+            if let Some(i) = cat.lookup(&b.item) {
+                self.repeat[i as usize] = b.count;
+            }
+        }
+        self.dismissed.clear();
+        self.dismissed.resize(cat.len(), false);
+        for (item, _) in &p.dismissed {
+            if let Some(i) = cat.lookup(item) {
+                self.dismissed[i as usize] = true;
+            }
+        }
+        self.price_affinity(p, now);
+    }
+
+    fn price_affinity(&mut self, p: &Profile, now: Millis) {
+        // 64 bands at most: a small fixed table.
+        let bands = p.price_bands.entries.iter().filter_map(|e| Some((e.key.parse::<u32>().ok()?, decay(e.weight, e.at, now))));
+        normalized(&mut self.price_table, 64, bands);
+    }
+
+    fn signals(&self, cat: &Catalogue, i: u32) -> Signals {
+        let w = WEIGHTS;
+        let iu = i as usize;
+        let node = cat.category[iu];
+        let category = if node == NONE { 0.0 } else { self.node_score[node as usize] };
+        let brand = match cat.brand[iu] {
+            NONE => 0.0,
+            b => self.brand_score[b as usize],
+        };
+        let attribute = cat.attributes_of(i).iter().map(|&a| self.attr_score[a as usize]).fold(0.0, f32::max);
+        let price = price_band(cat.price[iu]).map_or(0.0, |b| self.price_table[b as usize]);
+        let repeat = (self.repeat[iu].min(4) as f32) / 4.0;
+        Signals {
+            category: w.category * category,
+            brand: w.brand * brand,
+            attribute: w.attribute * attribute,
+            price: w.price * price,
+            related: w.related * self.related[iu],
+            repeat: w.repeat * repeat,
+        }
+    }
+
+    fn reasons(&self, cat: &Catalogue, p: &Profile, i: u32, s: &Signals) -> Vec<String> {
+        let iu = i as usize;
+        let mut cands: Vec<(f32, u8)> = [(s.related, 0), (s.repeat, 1), (s.category, 2), (s.brand, 3), (s.attribute, 4), (s.price, 5)]
+            .into_iter()
+            .filter(|(v, _)| *v >= REASON_MIN)
+            .collect();
+        cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut out = Vec::new();
+        for (_, kind) in cands {
+            if out.len() == 2 {
+                break;
+            }
+            let reason = match kind {
+                0 => {
+                    let src = self.related_src[iu];
+                    let verb = p.recent.iter().find(|r| cat.lookup(&r.item) == Some(src)).map(|r| match r.kind {
+                        EventKind::Purchase => "bought",
+                        EventKind::Cart => "added",
+                        _ => "viewed",
+                    });
+                    verb.map(|v| format!("Because you {v} {}", cat.titles[src as usize]))
+                }
+                1 => Some(match self.repeat[iu] {
+                    1 => "You bought this before".to_string(),
+                    n => format!("You have bought this {n} times"),
+                }),
+                2 => {
+                    let best = self.node_best[cat.category[iu] as usize];
+                    (best != NONE).then(|| format!("You often look at {}", category_label(&cat.categories[best as usize].path)))
+                }
+                3 => cat.brand_name(i).map(|b| format!("You often choose {b}")),
+                4 => {
+                    let best = cat.attributes_of(i).iter().copied().max_by(|&a, &b| self.attr_score[a as usize].total_cmp(&self.attr_score[b as usize]));
+                    best.map(|a| {
+                        let kv = &cat.attributes[a as usize];
+                        match kv.split_once('=') {
+                            Some(("tag", v)) => format!("You often choose {v}"),
+                            Some((k, v)) => format!("You often choose {k}: {v}"),
+                            None => format!("You often choose {kv}"),
+                        }
+                    })
+                }
+                _ => Some("In your usual price range".to_string()),
+            };
+            out.extend(reason);
+        }
+        out
+    }
+
+    fn clear(&mut self) {
+        for &j in &self.touched {
+            self.related[j as usize] = 0.0;
+        }
+        self.touched.clear();
+    }
+}
+
+/// Fills `out` (length `n`) with each entry's weight divided by the largest.
+fn normalized(out: &mut Vec<f32>, n: usize, entries: impl Iterator<Item = (u32, f32)>) {
+    fill(out, n);
+    let mut max = 0.0f32;
+    for (k, v) in entries {
+        if (k as usize) < n {
+            out[k as usize] = v;
+            max = max.max(v);
+        }
+    }
+    if max > 0.0 {
+        out.iter_mut().for_each(|v| *v /= max);
+    }
+}
+
+/// Each personal signal's weighted contribution to one item's score.
+#[derive(Debug, Default, Clone, Copy)]
+struct Signals {
+    category: f32,
+    brand: f32,
+    attribute: f32,
+    price: f32,
+    related: f32,
+    repeat: f32,
+}
+
+impl Signals {
+    fn total(&self) -> f32 {
+        self.category + self.brand + self.attribute + self.price + self.related + self.repeat
+    }
+}

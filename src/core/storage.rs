@@ -1,0 +1,215 @@
+//! Where Tailor keeps its state: a tiny string key-value trait the browser's
+//! `localStorage` implements in `web/`, and [`MemoryStore`] implements here.
+//! [`FallbackStore`] keeps the shop's page working when the persistent store fails
+//! (storage disabled, quota exceeded): it switches to memory and says so.
+
+use std::collections::BTreeMap;
+
+/// A storage failure, with the browser's own name for it (e.g. `QuotaExceededError`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+pub trait Store {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError>;
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+    fn remove(&mut self, key: &str) -> Result<(), StoreError>;
+    /// Every key the store holds (Tailor filters by its own prefix).
+    fn keys(&self) -> Result<Vec<String>, StoreError>;
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStore {
+    map: BTreeMap<String, String>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Store for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.map.get(key).cloned())
+    }
+    fn set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.map.insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+    fn remove(&mut self, key: &str) -> Result<(), StoreError> {
+        self.map.remove(key);
+        Ok(())
+    }
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self.map.keys().cloned().collect())
+    }
+}
+
+/// Which store is in use: reported through `status.storage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageMode {
+    Persistent,
+    /// The persistent store failed; state lives until the page closes.
+    Memory,
+}
+
+impl StorageMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageMode::Persistent => "local",
+            StorageMode::Memory => "memory",
+        }
+    }
+}
+
+/// Tries the persistent store; on its first failure copies what it can read of
+/// `prefix`'d keys into memory and carries on there for the rest of the page's life.
+pub struct FallbackStore<S: Store> {
+    primary: Option<S>,
+    memory: MemoryStore,
+    prefix: String,
+    /// The failure that caused the switch, kept for `status.lastError`.
+    pub failure: Option<StoreError>,
+}
+
+impl<S: Store> FallbackStore<S> {
+    /// `primary` is `None` when the persistent store could not even be opened.
+    pub fn new(primary: Option<S>, prefix: &str, open_error: Option<StoreError>) -> Self {
+        FallbackStore {
+            primary,
+            memory: MemoryStore::new(),
+            prefix: prefix.to_owned(),
+            failure: open_error,
+        }
+    }
+
+    pub fn mode(&self) -> StorageMode {
+        if self.primary.is_some() {
+            StorageMode::Persistent
+        } else {
+            StorageMode::Memory
+        }
+    }
+
+    fn fall_back(&mut self, err: StoreError) {
+        if let Some(p) = self.primary.take() {
+            // Carry over what was readable so this page keeps its state.
+            if let Ok(keys) = p.keys() {
+                for k in keys.into_iter().filter(|k| k.starts_with(&self.prefix)) {
+                    if let Ok(Some(v)) = p.get(&k) {
+                        self.memory.map.insert(k, v);
+                    }
+                }
+            }
+        }
+        self.failure = Some(err);
+    }
+
+    pub fn get(&mut self, key: &str) -> Option<String> {
+        if let Some(p) = &self.primary {
+            match p.get(key) {
+                Ok(v) => return v,
+                Err(e) => self.fall_back(e),
+            }
+        }
+        self.memory.map.get(key).cloned()
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) {
+        if let Some(p) = &mut self.primary {
+            match p.set(key, value) {
+                Ok(()) => return,
+                Err(e) => self.fall_back(e),
+            }
+        }
+        self.memory.map.insert(key.to_owned(), value.to_owned());
+    }
+
+    pub fn remove(&mut self, key: &str) {
+        // Remove from both: a key copied to memory must not survive an erase.
+        self.memory.map.remove(key);
+        if let Some(p) = &mut self.primary {
+            if let Err(e) = p.remove(key) {
+                self.fall_back(e);
+                self.memory.map.remove(key);
+            }
+        }
+    }
+
+    /// Every key under this store's prefix.
+    pub fn keys(&mut self) -> Vec<String> {
+        let mut keys: Vec<String> = match &self.primary {
+            Some(p) => match p.keys() {
+                Ok(k) => k,
+                Err(e) => {
+                    self.fall_back(e);
+                    Vec::new()
+                }
+            },
+            None => Vec::new(),
+        };
+        keys.extend(self.memory.map.keys().cloned());
+        keys.retain(|k| k.starts_with(&self.prefix));
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A persistent store that starts failing writes after `ok_writes` succeed, as
+    /// `localStorage` does when its quota fills.
+    struct QuotaStore {
+        inner: MemoryStore,
+        ok_writes: usize,
+    }
+    impl Store for QuotaStore {
+        fn get(&self, k: &str) -> Result<Option<String>, StoreError> {
+            self.inner.get(k)
+        }
+        fn set(&mut self, k: &str, v: &str) -> Result<(), StoreError> {
+            if self.ok_writes == 0 {
+                return Err(StoreError("QuotaExceededError".into()));
+            }
+            self.ok_writes -= 1;
+            self.inner.set(k, v)
+        }
+        fn remove(&mut self, k: &str) -> Result<(), StoreError> {
+            self.inner.remove(k)
+        }
+        fn keys(&self) -> Result<Vec<String>, StoreError> {
+            self.inner.keys()
+        }
+    }
+
+    #[test]
+    fn falls_back_to_memory_and_keeps_state() {
+        let mut inner = MemoryStore::new();
+        inner.set("other-app", "x").unwrap();
+        let primary = QuotaStore { inner, ok_writes: 1 };
+        let mut s = FallbackStore::new(Some(primary), "tailor.", None);
+        s.set("tailor.a", "1");
+        assert_eq!(s.mode(), StorageMode::Persistent);
+        s.set("tailor.b", "2");
+        assert_eq!(s.mode(), StorageMode::Memory);
+        assert_eq!(s.failure, Some(StoreError("QuotaExceededError".into())));
+        assert_eq!(s.get("tailor.a").as_deref(), Some("1"));
+        assert_eq!(s.get("tailor.b").as_deref(), Some("2"));
+        // Other apps' keys are not copied or listed.
+        assert_eq!(s.keys(), vec!["tailor.a".to_string(), "tailor.b".to_string()]);
+        s.remove("tailor.a");
+        assert_eq!(s.get("tailor.a"), None);
+    }
+
+    #[test]
+    fn unopenable_store_runs_in_memory() {
+        let mut s: FallbackStore<MemoryStore> =
+            FallbackStore::new(None, "tailor.", Some(StoreError("SecurityError".into())));
+        assert_eq!(s.mode(), StorageMode::Memory);
+        s.set("tailor.x", "y");
+        assert_eq!(s.get("tailor.x").as_deref(), Some("y"));
+    }
+}

@@ -1,0 +1,13 @@
+//! Tailor: on-device personalization for online shops.
+//!
+//! [`core`] is pure Rust (no wasm types) and holds every concept: catalogue, events,
+//! profile, ranking, consent, storage. `web` is the thin wasm32-only binding layer
+//! that the npm package wraps; see `www/lib/` for the JS layer shoppers' pages use.
+
+pub mod core;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod dataset;

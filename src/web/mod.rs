@@ -1,0 +1,139 @@
+//! The wasm bindings: one class, `TailorCore`, that the JS layer in `www/lib/` wraps.
+//! Thin on purpose: each method deserializes its plain JS argument, calls the core and
+//! serializes the answer. Time comes in from the JS layer's injectable clock.
+
+mod storage;
+
+use crate::core::engine::{Config, ConfigInput};
+use crate::core::{ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use storage::LocalStore;
+use wasm_bindgen::prelude::*;
+
+/// Deserializes `value` into `T`; errors name the field by its path under `arg`,
+/// e.g. `items[3].price: invalid type: string "x", expected f64`.
+fn from_js<T: DeserializeOwned + Default>(arg: &str, value: JsValue) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let field = match path.as_str() {
+            "." => arg.to_owned(),
+            p if p.starts_with('[') => format!("{arg}{p}"),
+            p => format!("{arg}.{p}"),
+        };
+        JsError::new(&format!("{field}: {inner}"))
+    })
+}
+
+/// The one serializer: plain objects, `null` for absent values.
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+fn core_err(e: crate::core::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn now_ms(now: f64) -> Result<i64, JsError> {
+    if now.is_finite() && now >= 0.0 {
+        Ok(now as i64)
+    } else {
+        Err(JsError::new("clock: returned something other than milliseconds since 1970 (like Date.now())"))
+    }
+}
+
+/// Tailor's engine in the browser. Use the `Tailor` class of the package, which wraps this.
+#[wasm_bindgen]
+pub struct TailorCore {
+    engine: Engine<LocalStore>,
+}
+
+#[wasm_bindgen]
+impl TailorCore {
+    /// Opens Tailor for a shop. Bad stored state never throws: it reads as no consent.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue, now: f64) -> Result<TailorCore, JsError> {
+        let input: ConfigInput = from_js("options", options)?;
+        let config = Config::new(input).map_err(core_err)?;
+        let (store, open_error) = LocalStore::open();
+        Ok(TailorCore { engine: Engine::open(config, store, open_error, now_ms(now)?) })
+    }
+
+    /// Validates and ingests the catalogue; returns `{ loaded, skipped, problems, problemCount }`.
+    #[wasm_bindgen(js_name = loadCatalogue)]
+    pub fn load_catalogue(&mut self, items: JsValue) -> Result<JsValue, JsError> {
+        if !js_sys::Array::is_array(&items) {
+            return Err(JsError::new("items: expected an array of catalogue items"));
+        }
+        let items: Vec<ItemInput> = from_js("items", items)?;
+        Ok(to_js(&self.engine.load_catalogue(items)))
+    }
+
+    /// Records an event if the shopper allows it: "recorded", "no-consent" or "sensitive".
+    pub fn track(&mut self, event: JsValue, now: f64) -> Result<String, JsError> {
+        if !event.is_object() {
+            return Err(JsError::new("event: expected an object such as { type: \"view\", item: \"sku-1\" }"));
+        }
+        let event: EventInput = from_js("event", event)?;
+        let outcome = self.engine.track(event, now_ms(now)?).map_err(core_err)?;
+        Ok(outcome.as_str().to_owned())
+    }
+
+    /// `[{ id, score, match, reasons }]`, best first.
+    pub fn rank(&mut self, request: JsValue, now: f64) -> Result<JsValue, JsError> {
+        let request: RankRequest = from_js("request", request)?;
+        let ranked = self.engine.rank(&request, now_ms(now)?).map_err(core_err)?;
+        Ok(to_js(&ranked))
+    }
+
+    #[wasm_bindgen(js_name = getConsent)]
+    pub fn get_consent(&self, now: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.engine.consent_state(now_ms(now)?)))
+    }
+
+    /// `source` is "api", "widget" or "browser-signal".
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(&mut self, change: JsValue, source: JsValue, now: f64) -> Result<JsValue, JsError> {
+        if !change.is_object() {
+            return Err(JsError::new("consent: expected an object such as { personalization: true }"));
+        }
+        let change: ConsentChange = from_js("consent", change)?;
+        let source: Source = serde_wasm_bindgen::from_value(source)
+            .map_err(|_| JsError::new("source: expected \"api\", \"widget\" or \"browser-signal\""))?;
+        Ok(to_js(&self.engine.set_consent(&change, source, now_ms(now)?)))
+    }
+
+    pub fn describe(&self, now: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.engine.describe(now_ms(now)?)))
+    }
+
+    pub fn status(&self, now: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.engine.status(now_ms(now)?)))
+    }
+
+    /// Re-reads storage after another tab changed it.
+    pub fn reload(&mut self, now: f64) -> Result<(), JsError> {
+        self.engine.reload(now_ms(now)?);
+        Ok(())
+    }
+
+    /// Every key Tailor stored for this shop, with its value: `[[key, value], …]`.
+    pub fn stored(&mut self) -> JsValue {
+        to_js(&self.engine.stored())
+    }
+
+    /// The storage key prefix of this shop (for the cross-tab `storage` listener).
+    #[wasm_bindgen(js_name = keyPrefix)]
+    pub fn key_prefix(&self) -> String {
+        self.engine.key_prefix()
+    }
+
+    /// Erases everything Tailor stored for this shop.
+    pub fn forget(&mut self) {
+        self.engine.forget();
+    }
+}

@@ -1,0 +1,209 @@
+/**
+ * Tailor: on-device personalization for online shops. The shopper's profile and
+ * consent live in this browser's storage; nothing is recorded before consent.
+ *
+ * @example
+ * ```js
+ * import { Tailor } from "tailor";
+ * const tailor = await Tailor.open({ shop: "example-grocer", policyVersion: "2026-11" });
+ * tailor.loadCatalogue(items);
+ * tailor.consent.set({ personalization: true });
+ * tailor.track({ type: "view", item: "sku-123" });
+ * const ranked = tailor.rank({ limit: 48 });
+ * ```
+ */
+
+/** Options of {@link Tailor.open}. Unknown options are an error. */
+export interface TailorOptions {
+  /** The shop's name: namespaces every storage key. Letters, digits, `-`, `_`, `.`. */
+  shop: string;
+  /** The version of the shop's privacy policy; consent given under another version does not count. */
+  policyVersion: string;
+  /** Categories (paths) whose items are never recorded, boosted or given as a reason. */
+  sensitive?: { categories: string[] };
+  /** Consent stops counting after this many days (default 182). */
+  consentExpiryDays?: number;
+  /** The clock, in ms since 1970 (default `Date.now`): inject one in tests. */
+  clock?: () => number;
+  /** Where to load the wasm from (default: next to this module). */
+  wasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
+}
+
+/** A catalogue item as the shop's server sends it. Only `id` is required. */
+export interface CatalogueItem {
+  id: string;
+  title?: string;
+  /** A path such as `apparel/shoes/running`. */
+  category?: string;
+  brand?: string;
+  price?: number;
+  tags?: string[];
+  attributes?: Record<string, string>;
+  /** The server's own score; the server's order is popularity descending. */
+  popularity?: number;
+  /** Default true. */
+  inStock?: boolean;
+  /** Same as `inStock`. */
+  in_stock?: boolean;
+  sensitive?: boolean;
+  /** Ids of items the server found go together, from aggregate data; best first. */
+  related?: string[];
+}
+
+export interface CatalogueProblem {
+  /** Position of the item in the array passed. */
+  index: number;
+  id: string | null;
+  field: string;
+  message: string;
+}
+
+export interface LoadSummary {
+  loaded: number;
+  /** Items left out: no usable id, or a repeated one. */
+  skipped: number;
+  /** The first 100 problems. */
+  problems: CatalogueProblem[];
+  problemCount: number;
+}
+
+export type TailorEvent =
+  | { type: "view" | "dismiss"; item: string; at?: number }
+  | { type: "search"; query: string; item: string; at?: number }
+  | { type: "cart" | "purchase"; item: string; quantity?: number; at?: number };
+
+/** What `track` did: nothing is recorded without consent, or for a sensitive item. */
+export type TrackOutcome = "recorded" | "no-consent" | "sensitive";
+
+export interface RankRequest {
+  /** Candidate ids (e.g. a category page); every loaded item when absent. */
+  items?: string[];
+  /** How many results; all candidates when absent. */
+  limit?: number;
+}
+
+export interface RankedItem {
+  id: string;
+  score: number;
+  /** 0–100: the share of candidates this item beats on what Tailor knows of the shopper. */
+  match: number;
+  /** Up to two human reasons, each true of the shopper's own history. */
+  reasons: string[];
+}
+
+export interface ConsentState {
+  personalization: boolean;
+  analytics: boolean;
+  policyVersion: string;
+  /** When the shopper last chose, under this policy version (ms), or null. */
+  updatedAt: number | null;
+}
+
+export interface ConsentChange {
+  personalization?: boolean;
+  analytics?: boolean;
+}
+
+export interface TailorStatus {
+  /** "local": persisted in localStorage; "memory": storage failed, state lasts this page only. */
+  storage: "local" | "memory";
+  consent: ConsentState;
+  catalogueItems: number;
+  /** The last problem, in words; never profile contents. */
+  lastError: string | null;
+}
+
+export interface Interest {
+  key: string;
+  /** 0–100, relative to the strongest. */
+  weight: number;
+}
+
+export interface DescribedItem {
+  id: string;
+  title: string | null;
+  type: "view" | "search" | "cart" | "purchase" | "dismiss";
+  at: number;
+  count: number;
+}
+
+export interface ProfileDescription {
+  interests: Interest[];
+  brands: Interest[];
+  recent: DescribedItem[];
+  purchased: DescribedItem[];
+  dismissed: number;
+}
+
+export declare class Tailor extends EventTarget {
+  /**
+   * Loads the wasm and reads consent and profile from storage. Never throws because of
+   * storage (it falls back to memory and says so in `status`); throws for bad options.
+   * @example
+   * ```js
+   * const tailor = await Tailor.open({ shop: "example-grocer", policyVersion: "2026-11" });
+   * tailor.status.storage; // "local"
+   * ```
+   */
+  static open(options: TailorOptions): Promise<Tailor>;
+  private constructor();
+
+  /** Storage mode, consent, catalogue size, last error. */
+  readonly status: TailorStatus;
+
+  readonly consent: {
+    get(): ConsentState;
+    /**
+     * Grants or withdraws purposes; withdrawing personalization erases the profile at once.
+     * @example
+     * ```js
+     * tailor.consent.set({ personalization: true });
+     * ```
+     */
+    set(change: ConsentChange, options?: { source?: "api" | "widget" | "browser-signal" }): ConsentState;
+  };
+
+  readonly profile: {
+    /** What Tailor knows about the shopper, in human terms. */
+    describe(): ProfileDescription;
+  };
+
+  /**
+   * Validates and ingests the page's catalogue (once per page).
+   * @example
+   * ```js
+   * const { loaded, problems } = tailor.loadCatalogue([{ id: "sku-1", title: "Trail Runner 2", category: "shoes/running" }]);
+   * ```
+   */
+  loadCatalogue(items: CatalogueItem[]): LoadSummary;
+
+  /**
+   * Records a shopper event. Throws for a malformed event, naming the field.
+   * @example
+   * ```js
+   * tailor.track({ type: "view", item: "sku-1" }); // "recorded", or "no-consent"
+   * ```
+   */
+  track(event: TailorEvent): TrackOutcome;
+
+  /**
+   * Ranks candidates for this shopper, best first; the server's order without consent.
+   * @example
+   * ```js
+   * for (const { id, match, reasons } of tailor.rank({ limit: 12 })) console.log(id, match, reasons);
+   * ```
+   */
+  rank(request?: RankRequest): RankedItem[];
+
+  /** Every key Tailor stored for this shop, with its value. */
+  exportData(): Record<string, string>;
+
+  /** Erases everything Tailor stored for this shop, consent record included. */
+  forget(): void;
+
+  /** Stops listening to other tabs and frees the wasm memory. */
+  close(): void;
+
+  addEventListener(type: "consentchange", listener: (e: CustomEvent<ConsentState>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+}

@@ -1,0 +1,102 @@
+// The package's entry point: a friendly JS layer over the wasm engine (TailorCore).
+// It owns the injectable clock, the cross-tab `storage` listener and the events;
+// everything else is decided in Rust.
+import init, { TailorCore } from "./tailor_core.js";
+
+let ready = null;
+
+/** Loads the wasm once per page. `wasm` may be a URL, a Response or bytes. */
+function instantiate(wasm) {
+  ready ??= init(wasm === undefined ? undefined : { module_or_path: wasm });
+  return ready;
+}
+
+export class Tailor extends EventTarget {
+  #core;
+  #clock;
+  #onStorage;
+
+  /**
+   * Opens Tailor for a shop: loads the wasm, reads consent and profile from storage.
+   * Never throws because of storage (it falls back to memory, see `status`); throws
+   * only for bad options, naming the option.
+   * @param {import("./index.d.ts").TailorOptions} options
+   */
+  static async open(options = {}) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("options: expected an object such as { shop: \"my-shop\", policyVersion: \"2026-11\" }");
+    }
+    const { clock = Date.now, wasm, ...coreOptions } = options;
+    if (typeof clock !== "function") throw new TypeError("clock: expected a function returning milliseconds, like Date.now");
+    await instantiate(wasm);
+    return new Tailor(new TailorCore(coreOptions, clock()), clock);
+  }
+
+  constructor(core, clock) {
+    if (!(core instanceof TailorCore)) throw new TypeError("use `await Tailor.open(options)` to create a Tailor");
+    super();
+    this.#core = core;
+    this.#clock = clock;
+    const prefix = core.keyPrefix();
+    // Another tab changed consent or profile (or cleared storage): take it over at once.
+    this.#onStorage = (e) => {
+      if (e.storageArea !== globalThis.localStorage) return;
+      if (e.key !== null && !e.key.startsWith(prefix)) return;
+      this.#core.reload(this.#clock());
+      this.dispatchEvent(new CustomEvent("consentchange", { detail: this.consent.get() }));
+    };
+    globalThis.addEventListener?.("storage", this.#onStorage);
+
+    const self = this;
+    /** The shopper's consent per purpose. */
+    this.consent = Object.freeze({
+      get: () => self.#core.getConsent(self.#clock()),
+      set(change, { source = "api" } = {}) {
+        const state = self.#core.setConsent(change, source, self.#clock());
+        self.dispatchEvent(new CustomEvent("consentchange", { detail: state }));
+        return state;
+      },
+    });
+    /** What Tailor knows about the shopper. */
+    this.profile = Object.freeze({
+      describe: () => self.#core.describe(self.#clock()),
+    });
+  }
+
+  /** Storage mode, consent, catalogue size, last error (never profile contents). */
+  get status() {
+    return this.#core.status(this.#clock());
+  }
+
+  /** Validates and ingests the page's catalogue; returns what was wrong with it. */
+  loadCatalogue(items) {
+    return this.#core.loadCatalogue(items);
+  }
+
+  /** Records a shopper event; a no-op ("no-consent") without the personalization purpose. */
+  track(event) {
+    return this.#core.track(event, this.#clock());
+  }
+
+  /** Ranks the candidates for this shopper: the server's order without consent. */
+  rank(request = {}) {
+    return this.#core.rank(request, this.#clock());
+  }
+
+  /** Every key Tailor stored for this shop, with its value. */
+  exportData() {
+    return Object.fromEntries(this.#core.stored());
+  }
+
+  /** Erases everything Tailor stored for this shop, consent record included. */
+  forget() {
+    this.#core.forget();
+    this.dispatchEvent(new CustomEvent("consentchange", { detail: this.consent.get() }));
+  }
+
+  /** Stops listening to other tabs and frees the wasm memory. The instance is unusable after. */
+  close() {
+    globalThis.removeEventListener?.("storage", this.#onStorage);
+    this.#core.free();
+  }
+}
