@@ -46,10 +46,14 @@ pub struct Table {
 
 impl Table {
     pub fn read(path: &Path) -> io::Result<Table> {
-        let text = fs::read_to_string(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let text = fs::read_to_string(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         let mut rows = parse_csv(&text);
         if rows.is_empty() {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("{}: empty", path.display())));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: empty", path.display()),
+            ));
         }
         let header = rows.remove(0);
         Ok(Table { header, rows })
@@ -57,10 +61,12 @@ impl Table {
 
     /// The position of column `name`; an error names the file's columns.
     pub fn col(&self, name: &str) -> io::Result<usize> {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("no column {name:?} in {:?}", self.header)))
+        self.header.iter().position(|h| h == name).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("no column {name:?} in {:?}", self.header),
+            )
+        })
     }
 }
 
@@ -141,8 +147,13 @@ pub fn read_complete_journey(dir: &Path) -> io::Result<(Vec<CjProduct>, Vec<CjLi
 /// Unit price per product: the median of sales value / quantity over its purchase lines.
 pub fn unit_prices(lines: &[CjLine]) -> HashMap<&str, f64> {
     let mut seen: HashMap<&str, Vec<f64>> = HashMap::new();
-    for l in lines.iter().filter(|l| l.quantity > 0.0 && l.sales_value > 0.0) {
-        seen.entry(l.product.as_str()).or_default().push(l.sales_value / l.quantity);
+    for l in lines
+        .iter()
+        .filter(|l| l.quantity > 0.0 && l.sales_value > 0.0)
+    {
+        seen.entry(l.product.as_str())
+            .or_default()
+            .push(l.sales_value / l.quantity);
     }
     seen.into_iter()
         .map(|(k, mut v)| {
@@ -170,7 +181,10 @@ mod tests {
     #[test]
     fn csv_handles_quotes_and_crlf() {
         let rows = parse_csv("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n");
-        assert_eq!(rows, vec![vec!["a", "b"], vec!["x, y", "say \"hi\""], vec!["1", ""]]);
+        assert_eq!(
+            rows,
+            vec![vec!["a", "b"], vec!["x, y", "say \"hi\""], vec!["1", ""]]
+        );
     }
 
     #[test]

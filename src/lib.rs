@@ -7,7 +7,7 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod dataset;

@@ -123,16 +123,28 @@ impl Catalogue {
     /// Validates and ingests `items`. Items without a usable id, or repeating one, are
     /// skipped; any other bad field is dropped from its item and reported.
     /// `sensitive_categories` marks every item under those paths as sensitive.
-    pub fn ingest(items: Vec<ItemInput>, sensitive_categories: &[String]) -> (Catalogue, LoadSummary) {
+    pub fn ingest(
+        items: Vec<ItemInput>,
+        sensitive_categories: &[String],
+    ) -> (Catalogue, LoadSummary) {
         let mut c = Catalogue::default();
         let mut summary = LoadSummary::default();
-        let problem = |summary: &mut LoadSummary, index, id: Option<&str>, field, message: String| {
-            summary.problem_count += 1;
-            if summary.problems.len() < MAX_REPORTED_PROBLEMS {
-                summary.problems.push(Problem { index, id: id.map(str::to_owned), field, message });
-            }
-        };
-        let sensitive_prefixes: Vec<String> = sensitive_categories.iter().map(|p| normalize_path(p)).collect();
+        let problem =
+            |summary: &mut LoadSummary, index, id: Option<&str>, field, message: String| {
+                summary.problem_count += 1;
+                if summary.problems.len() < MAX_REPORTED_PROBLEMS {
+                    summary.problems.push(Problem {
+                        index,
+                        id: id.map(str::to_owned),
+                        field,
+                        message,
+                    });
+                }
+            };
+        let sensitive_prefixes: Vec<String> = sensitive_categories
+            .iter()
+            .map(|p| normalize_path(p))
+            .collect();
         let mut related_raw: Vec<(usize, Vec<String>)> = Vec::new();
         let mut input_pos: Vec<usize> = Vec::new();
 
@@ -140,13 +152,25 @@ impl Catalogue {
             let id = match item.id.as_deref().map(str::trim) {
                 Some(id) if !id.is_empty() => id.to_owned(),
                 _ => {
-                    problem(&mut summary, index, None, "id", "missing; expected a non-empty string".into());
+                    problem(
+                        &mut summary,
+                        index,
+                        None,
+                        "id",
+                        "missing; expected a non-empty string".into(),
+                    );
                     summary.skipped += 1;
                     continue;
                 }
             };
             if c.index.contains_key(id.as_str()) {
-                problem(&mut summary, index, Some(&id), "id", "repeats an earlier item's id; this item was skipped".into());
+                problem(
+                    &mut summary,
+                    index,
+                    Some(&id),
+                    "id",
+                    "repeats an earlier item's id; this item was skipped".into(),
+                );
                 summary.skipped += 1;
                 continue;
             }
@@ -154,22 +178,47 @@ impl Catalogue {
             c.index.insert(id.as_str().into(), n);
             input_pos.push(index);
 
-            let title = item.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+            let title = item
+                .title
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty());
             c.titles.push(title.unwrap_or(&id).into());
 
-            let path = item.category.as_deref().map(normalize_path).unwrap_or_default();
-            let sensitive_by_path = !path.is_empty() && sensitive_prefixes.iter().any(|p| path_is_under(&path, p));
-            let node = if path.is_empty() { NONE } else { c.intern_category(&path) };
+            let path = item
+                .category
+                .as_deref()
+                .map(normalize_path)
+                .unwrap_or_default();
+            let sensitive_by_path =
+                !path.is_empty() && sensitive_prefixes.iter().any(|p| path_is_under(&path, p));
+            let node = if path.is_empty() {
+                NONE
+            } else {
+                c.intern_category(&path)
+            };
             c.category.push(node);
-            c.sensitive.push(item.sensitive.unwrap_or(false) || sensitive_by_path);
+            c.sensitive
+                .push(item.sensitive.unwrap_or(false) || sensitive_by_path);
 
-            let brand = item.brand.as_deref().map(str::trim).filter(|b| !b.is_empty());
-            c.brand.push(brand.map_or(NONE, |b| intern(&mut c.brands, &mut c.brand_index, b)));
+            let brand = item
+                .brand
+                .as_deref()
+                .map(str::trim)
+                .filter(|b| !b.is_empty());
+            c.brand
+                .push(brand.map_or(NONE, |b| intern(&mut c.brands, &mut c.brand_index, b)));
 
             let price = match item.price {
                 Some(p) if p.is_finite() && p >= 0.0 => p as f32,
                 Some(p) => {
-                    problem(&mut summary, index, Some(&id), "price", format!("{p} is not a finite, non-negative number; price ignored"));
+                    problem(
+                        &mut summary,
+                        index,
+                        Some(&id),
+                        "price",
+                        format!("{p} is not a finite, non-negative number; price ignored"),
+                    );
                     f32::NAN
                 }
                 None => f32::NAN,
@@ -179,7 +228,13 @@ impl Catalogue {
             let popularity = match item.popularity {
                 Some(p) if p.is_finite() => p as f32,
                 Some(p) => {
-                    problem(&mut summary, index, Some(&id), "popularity", format!("{p} is not a finite number; treated as 0"));
+                    problem(
+                        &mut summary,
+                        index,
+                        Some(&id),
+                        "popularity",
+                        format!("{p} is not a finite number; treated as 0"),
+                    );
                     0.0
                 }
                 None => 0.0,
@@ -197,7 +252,13 @@ impl Catalogue {
                 let a = intern(&mut c.attributes, &mut c.attribute_index, &key);
                 c.attr_ids.push(a);
             }
-            for tag in item.tags.iter().flatten().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            for tag in item
+                .tags
+                .iter()
+                .flatten()
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+            {
                 key.clear();
                 key.push_str("tag=");
                 key.push_str(tag);
@@ -220,7 +281,13 @@ impl Catalogue {
                         kept += 1;
                     }
                     Some(_) => {}
-                    None => problem(&mut summary, index, Some(&c.ids[n]), "related", format!("unknown item id \"{r}\"; dropped")),
+                    None => problem(
+                        &mut summary,
+                        index,
+                        Some(&c.ids[n]),
+                        "related",
+                        format!("unknown item id \"{r}\"; dropped"),
+                    ),
                 }
             }
         }
@@ -228,7 +295,11 @@ impl Catalogue {
 
         // The server's order: popularity descending, ties in the order given.
         let mut order: Vec<u32> = (0..c.ids.len() as u32).collect();
-        order.sort_by(|&a, &b| c.popularity[b as usize].total_cmp(&c.popularity[a as usize]).then(a.cmp(&b)));
+        order.sort_by(|&a, &b| {
+            c.popularity[b as usize]
+                .total_cmp(&c.popularity[a as usize])
+                .then(a.cmp(&b))
+        });
         c.server_rank = vec![0; order.len()];
         for (rank, &i) in order.iter().enumerate() {
             c.server_rank[i as usize] = rank as u32;
@@ -249,7 +320,11 @@ impl Catalogue {
             None => (NONE, 1),
         };
         let i = self.categories.len() as u32;
-        self.categories.push(CategoryNode { path: path.into(), depth, parent });
+        self.categories.push(CategoryNode {
+            path: path.into(),
+            depth,
+            parent,
+        });
         self.category_index.insert(path.into(), i);
         i
     }
@@ -316,7 +391,12 @@ mod tests {
     use super::*;
 
     pub fn item(id: &str, category: &str) -> ItemInput {
-        ItemInput { id: Some(id.into()), title: Some(format!("Item {id}")), category: Some(category.into()), ..Default::default() }
+        ItemInput {
+            id: Some(id.into()),
+            title: Some(format!("Item {id}")),
+            category: Some(category.into()),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -336,9 +416,15 @@ mod tests {
         assert_eq!(c.related_of(0), &[1]);
         assert_eq!(c.brand[0], c.brand[1]);
         assert_eq!(c.categories.len(), 3);
-        let chain: Vec<&str> = c.category_chain(0).map(|n| &*c.categories[n as usize].path).collect();
+        let chain: Vec<&str> = c
+            .category_chain(0)
+            .map(|n| &*c.categories[n as usize].path)
+            .collect();
         assert_eq!(chain, ["apparel/shoes/running", "apparel/shoes", "apparel"]);
-        assert_eq!(c.attributes[c.attributes_of(0)[0] as usize].as_ref(), "tag=trail");
+        assert_eq!(
+            c.attributes[c.attributes_of(0)[0] as usize].as_ref(),
+            "tag=trail"
+        );
     }
 
     #[test]
@@ -347,12 +433,28 @@ mod tests {
         nan.price = Some(f64::NAN);
         let mut inf = item("i", "x");
         inf.popularity = Some(f64::INFINITY);
-        let items = vec![ItemInput::default(), item("d", "x"), item("d", "y"), nan, inf, item("  ", "x")];
+        let items = vec![
+            ItemInput::default(),
+            item("d", "x"),
+            item("d", "y"),
+            nan,
+            inf,
+            item("  ", "x"),
+        ];
         let (c, s) = Catalogue::ingest(items, &[]);
         assert_eq!(s.loaded, 3);
         assert_eq!(s.skipped, 3);
         let fields: Vec<(usize, &str)> = s.problems.iter().map(|p| (p.index, p.field)).collect();
-        assert_eq!(fields, [(0, "id"), (2, "id"), (3, "price"), (4, "popularity"), (5, "id")]);
+        assert_eq!(
+            fields,
+            [
+                (0, "id"),
+                (2, "id"),
+                (3, "price"),
+                (4, "popularity"),
+                (5, "id")
+            ]
+        );
         assert_eq!(s.problems[1].id.as_deref(), Some("d"));
         assert!(c.price[c.lookup("n").unwrap() as usize].is_nan());
         // The first "d" is the one kept.
@@ -370,7 +472,11 @@ mod tests {
 
     #[test]
     fn sensitive_categories_mark_items_under_them() {
-        let items = vec![item("p", "meat/pork/chops"), item("b", "meat/beef"), item("q", "meat/porky")];
+        let items = vec![
+            item("p", "meat/pork/chops"),
+            item("b", "meat/beef"),
+            item("q", "meat/porky"),
+        ];
         let (c, _) = Catalogue::ingest(items, &["meat/pork".into()]);
         assert_eq!(c.sensitive, vec![true, false, false]);
     }

@@ -20,7 +20,11 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 3] = [Purpose::Personalization, Purpose::Analytics, Purpose::Sensitive];
+    pub const ALL: [Purpose; 3] = [
+        Purpose::Personalization,
+        Purpose::Analytics,
+        Purpose::Sensitive,
+    ];
     pub fn name(self) -> &'static str {
         match self {
             Purpose::Personalization => "personalization",
@@ -48,7 +52,9 @@ impl Source {
         }
     }
     fn parse(s: &str) -> Option<Source> {
-        [Source::Api, Source::Widget, Source::BrowserSignal].into_iter().find(|x| x.name() == s)
+        [Source::Api, Source::Widget, Source::BrowserSignal]
+            .into_iter()
+            .find(|x| x.name() == s)
     }
 }
 
@@ -72,7 +78,10 @@ pub struct Consent {
 pub struct ConsentChange {
     pub personalization: Option<bool>,
     pub analytics: Option<bool>,
-    pub sensitive: Option<bool>,
+}
+
+impl ConsentChange {
+    pub const FIELDS: &'static [&'static str] = &["personalization", "analytics"];
 }
 
 impl ConsentChange {
@@ -80,7 +89,8 @@ impl ConsentChange {
         match p {
             Purpose::Personalization => self.personalization,
             Purpose::Analytics => self.analytics,
-            Purpose::Sensitive => self.sensitive,
+            // Not settable yet: it comes with its own erasure rules, so it is never granted.
+            Purpose::Sensitive => None,
         }
     }
 }
@@ -100,9 +110,15 @@ pub enum ReadError {
 impl ReadError {
     pub fn message(&self) -> &'static str {
         match self {
-            ReadError::Unreadable => "the stored consent record is unreadable; treated as no consent",
-            ReadError::UnknownVersion => "the stored consent record has an unknown format version; treated as no consent",
-            ReadError::OtherShop => "the stored consent record belongs to another shop; treated as no consent",
+            ReadError::Unreadable => {
+                "the stored consent record is unreadable; treated as no consent"
+            }
+            ReadError::UnknownVersion => {
+                "the stored consent record has an unknown format version; treated as no consent"
+            }
+            ReadError::OtherShop => {
+                "the stored consent record belongs to another shop; treated as no consent"
+            }
         }
     }
 }
@@ -122,16 +138,29 @@ impl Consent {
             return false;
         }
         match self.choice(p) {
-            Some(c) => c.granted && now - c.at < i64::from(expiry_days) * 86_400_000 && now >= c.at - 86_400_000,
+            Some(c) => {
+                c.granted
+                    && now - c.at < i64::from(expiry_days) * 86_400_000
+                    && now >= c.at - 86_400_000
+            }
             None => false,
         }
     }
 
     /// Applies `change`; returns the purposes whose choice flipped to withdrawn.
-    pub fn apply(&mut self, change: &ConsentChange, policy_version: &str, source: Source, now: Millis) -> Vec<Purpose> {
+    pub fn apply(
+        &mut self,
+        change: &ConsentChange,
+        policy_version: &str,
+        source: Source,
+        now: Millis,
+    ) -> Vec<Purpose> {
         if self.policy_version != policy_version {
             // Choices made under another policy no longer count; start over.
-            *self = Consent { policy_version: policy_version.to_owned(), choices: [None; 3] };
+            *self = Consent {
+                policy_version: policy_version.to_owned(),
+                choices: [None; 3],
+            };
         }
         let mut withdrawn = Vec::new();
         for p in Purpose::ALL {
@@ -139,7 +168,11 @@ impl Consent {
                 if !granted {
                     withdrawn.push(p);
                 }
-                self.choices[index(p)] = Some(Choice { granted, at: now, source });
+                self.choices[index(p)] = Some(Choice {
+                    granted,
+                    at: now,
+                    source,
+                });
             }
         }
         withdrawn
@@ -177,12 +210,23 @@ impl Consent {
             Some(_) => return Err(ReadError::OtherShop),
             None => return Err(ReadError::Unreadable),
         }
-        let policy = lines.next().and_then(|l| l.strip_prefix("policy ")).ok_or(ReadError::Unreadable)?;
-        let mut c = Consent { policy_version: policy.to_owned(), choices: [None; 3] };
+        let policy = lines
+            .next()
+            .and_then(|l| l.strip_prefix("policy "))
+            .ok_or(ReadError::Unreadable)?;
+        let mut c = Consent {
+            policy_version: policy.to_owned(),
+            choices: [None; 3],
+        };
         for line in lines {
             let parts: Vec<&str> = line.split(' ').collect();
-            let [name, flag, at, source] = parts[..] else { return Err(ReadError::Unreadable) };
-            let p = Purpose::ALL.into_iter().find(|p| p.name() == name).ok_or(ReadError::Unreadable)?;
+            let [name, flag, at, source] = parts[..] else {
+                return Err(ReadError::Unreadable);
+            };
+            let p = Purpose::ALL
+                .into_iter()
+                .find(|p| p.name() == name)
+                .ok_or(ReadError::Unreadable)?;
             let granted = match flag {
                 "1" => true,
                 "0" => false,
@@ -190,7 +234,14 @@ impl Consent {
             };
             let at: Millis = at.parse().map_err(|_| ReadError::Unreadable)?;
             let source = Source::parse(source).ok_or(ReadError::Unreadable)?;
-            if c.choices[index(p)].replace(Choice { granted, at, source }).is_some() {
+            if c.choices[index(p)]
+                .replace(Choice {
+                    granted,
+                    at,
+                    source,
+                })
+                .is_some()
+            {
                 return Err(ReadError::Unreadable);
             }
         }
@@ -200,11 +251,18 @@ impl Consent {
 
 /// Checks the shop's name and policy version given to `Tailor.open`.
 pub fn validate_label(field: &str, value: &str) -> Result<(), Error> {
-    let ok = !value.is_empty() && value.len() <= 100 && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok = !value.is_empty()
+        && value.len() <= 100
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid(field, format!("\"{value}\" is not 1–100 characters of letters, digits, '-', '_' or '.'")))
+        Err(Error::invalid(
+            field,
+            format!("\"{value}\" is not 1–100 characters of letters, digits, '-', '_' or '.'"),
+        ))
     }
 }
 
@@ -213,7 +271,10 @@ mod tests {
     use super::*;
 
     fn grant(p: bool) -> ConsentChange {
-        ConsentChange { personalization: Some(p), ..Default::default() }
+        ConsentChange {
+            personalization: Some(p),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -222,7 +283,10 @@ mod tests {
         assert!(!c.granted(Purpose::Personalization, "v1", 0, 182));
         c.apply(&grant(true), "v1", Source::Api, 1000);
         let text = c.encode("shop-a");
-        assert_eq!(text, "tailor-consent 1\nshop shop-a\npolicy v1\npersonalization 1 1000 api");
+        assert_eq!(
+            text,
+            "tailor-consent 1\nshop shop-a\npolicy v1\npersonalization 1 1000 api"
+        );
         let back = Consent::decode(&text, "shop-a").unwrap();
         assert_eq!(back, c);
         assert!(back.granted(Purpose::Personalization, "v1", 2000, 182));
@@ -243,7 +307,10 @@ mod tests {
     fn withdrawal_is_reported() {
         let mut c = Consent::default();
         c.apply(&grant(true), "v1", Source::Api, 0);
-        assert_eq!(c.apply(&grant(false), "v1", Source::Api, 5), vec![Purpose::Personalization]);
+        assert_eq!(
+            c.apply(&grant(false), "v1", Source::Api, 5),
+            vec![Purpose::Personalization]
+        );
         assert!(!c.granted(Purpose::Personalization, "v1", 6, 182));
     }
 
@@ -252,7 +319,10 @@ mod tests {
         let good = "tailor-consent 1\nshop s\npolicy v1\npersonalization 1 0 api";
         assert!(Consent::decode(good, "s").is_ok());
         assert_eq!(Consent::decode(good, "t"), Err(ReadError::OtherShop));
-        assert_eq!(Consent::decode(&good.replace("consent 1", "consent 2"), "s"), Err(ReadError::UnknownVersion));
+        assert_eq!(
+            Consent::decode(&good.replace("consent 1", "consent 2"), "s"),
+            Err(ReadError::UnknownVersion)
+        );
         for bad in [
             "",
             "{\"personalization\":true}",
@@ -265,14 +335,21 @@ mod tests {
             &format!("{good}\npersonalization 1 0 api"),
             &format!("{good}\n"),
         ] {
-            assert_eq!(Consent::decode(bad, "s"), Err(ReadError::Unreadable), "{bad:?}");
+            assert_eq!(
+                Consent::decode(bad, "s"),
+                Err(ReadError::Unreadable),
+                "{bad:?}"
+            );
         }
     }
 
     #[test]
     fn labels_are_checked() {
         assert!(validate_label("shop", "example-grocer").is_ok());
-        assert_eq!(validate_label("shop", "").unwrap_err().field(), Some("shop"));
+        assert_eq!(
+            validate_label("shop", "").unwrap_err().field(),
+            Some("shop")
+        );
         assert!(validate_label("policyVersion", "a b").is_err());
         assert!(validate_label("shop", "a\nshop b").is_err());
     }

@@ -21,6 +21,12 @@ pub struct ConfigInput {
     pub consent_expiry_days: Option<f64>,
 }
 
+impl ConfigInput {
+    /// The option names, as JS spells them.
+    pub const FIELDS: &'static [&'static str] =
+        &["shop", "policyVersion", "sensitive", "consentExpiryDays"];
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SensitiveInput {
@@ -37,26 +43,53 @@ pub struct Config {
 
 impl Config {
     pub fn new(input: ConfigInput) -> Result<Config, Error> {
-        let shop = input.shop.ok_or_else(|| Error::invalid("shop", "missing; expected the shop's name, e.g. \"example-grocer\""))?;
+        let shop = input.shop.ok_or_else(|| {
+            Error::invalid(
+                "shop",
+                "missing; expected the shop's name, e.g. \"example-grocer\"",
+            )
+        })?;
         consent::validate_label("shop", &shop)?;
-        let policy_version = input
-            .policy_version
-            .ok_or_else(|| Error::invalid("policyVersion", "missing; expected the version of the shop's privacy policy, e.g. \"2026-11\""))?;
+        let policy_version = input.policy_version.ok_or_else(|| {
+            Error::invalid(
+                "policyVersion",
+                "missing; expected the version of the shop's privacy policy, e.g. \"2026-11\"",
+            )
+        })?;
         consent::validate_label("policyVersion", &policy_version)?;
         let consent_expiry_days = match input.consent_expiry_days {
             None => consent::DEFAULT_EXPIRY_DAYS,
             Some(d) if d.is_finite() && (1.0..=395.0).contains(&d) && d.fract() == 0.0 => d as u32,
-            Some(d) => return Err(Error::invalid("consentExpiryDays", format!("{d} is not a whole number of days from 1 to 395"))),
+            Some(d) => {
+                return Err(Error::invalid(
+                    "consentExpiryDays",
+                    format!("{d} is not a whole number of days from 1 to 395"),
+                ))
+            }
         };
         let mut sensitive_categories = Vec::new();
-        for (k, c) in input.sensitive.map(|s| s.categories).unwrap_or_default().into_iter().enumerate() {
+        for (k, c) in input
+            .sensitive
+            .map(|s| s.categories)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
             let path = super::catalogue::normalize_path(&c);
             if path.is_empty() {
-                return Err(Error::invalid(format!("sensitive.categories[{k}]"), "empty; expected a category path such as \"pharmacy/pregnancy\""));
+                return Err(Error::invalid(
+                    format!("sensitive.categories[{k}]"),
+                    "empty; expected a category path such as \"pharmacy/pregnancy\"",
+                ));
             }
             sensitive_categories.push(path);
         }
-        Ok(Config { shop, policy_version, sensitive_categories, consent_expiry_days })
+        Ok(Config {
+            shop,
+            policy_version,
+            sensitive_categories,
+            consent_expiry_days,
+        })
     }
 
     /// Every key Tailor writes starts with this: namespaced by shop, versioned.
@@ -147,7 +180,12 @@ pub struct Engine<S: Store> {
 impl<S: Store> Engine<S> {
     /// Opens Tailor over `primary` (None if the browser refused storage outright).
     /// Never fails on bad stored state: it reads as "no consent" and says so in `status`.
-    pub fn open(config: Config, primary: Option<S>, open_error: Option<StoreError>, now: Millis) -> Engine<S> {
+    pub fn open(
+        config: Config,
+        primary: Option<S>,
+        open_error: Option<StoreError>,
+        now: Millis,
+    ) -> Engine<S> {
         let prefix = config.key_prefix();
         let mut e = Engine {
             store: FallbackStore::new(primary, &prefix, open_error),
@@ -176,10 +214,12 @@ impl<S: Store> Engine<S> {
     pub fn reload(&mut self, now: Millis) {
         self.consent = match self.store.get(&self.key("consent")) {
             None => Consent::default(),
-            Some(text) => Consent::decode(&text, &self.config.shop).unwrap_or_else(|err: ReadError| {
-                self.last_error = Some(err.message().to_owned());
-                Consent::default()
-            }),
+            Some(text) => {
+                Consent::decode(&text, &self.config.shop).unwrap_or_else(|err: ReadError| {
+                    self.last_error = Some(err.message().to_owned());
+                    Consent::default()
+                })
+            }
         };
         self.profile = Profile::default();
         let profile_key = self.key("profile");
@@ -187,7 +227,10 @@ impl<S: Store> Engine<S> {
             if let Some(text) = self.store.get(&profile_key) {
                 match Profile::decode(&text) {
                     Ok(p) => self.profile = p,
-                    Err(_) => self.last_error = Some("the stored profile is unreadable; starting a new one".to_owned()),
+                    Err(_) => {
+                        self.last_error =
+                            Some("the stored profile is unreadable; starting a new one".to_owned())
+                    }
                 }
             }
         } else if self.store.get(&profile_key).is_some() {
@@ -202,7 +245,12 @@ impl<S: Store> Engine<S> {
     }
 
     fn granted(&self, p: Purpose, now: Millis) -> bool {
-        self.consent.granted(p, &self.config.policy_version, now, self.config.consent_expiry_days)
+        self.consent.granted(
+            p,
+            &self.config.policy_version,
+            now,
+            self.config.consent_expiry_days,
+        )
     }
 
     pub fn consent_state(&self, now: Millis) -> ConsentState {
@@ -211,13 +259,28 @@ impl<S: Store> Engine<S> {
             personalization: self.granted(Purpose::Personalization, now),
             analytics: self.granted(Purpose::Analytics, now),
             policy_version: self.config.policy_version.clone(),
-            updated_at: if current { Purpose::ALL.iter().filter_map(|&p| self.consent.choice(p)).map(|c| c.at).max() } else { None },
+            updated_at: if current {
+                Purpose::ALL
+                    .iter()
+                    .filter_map(|&p| self.consent.choice(p))
+                    .map(|c| c.at)
+                    .max()
+            } else {
+                None
+            },
         }
     }
 
     /// Grants or withdraws purposes. Withdrawing personalization erases the profile at once.
-    pub fn set_consent(&mut self, change: &ConsentChange, source: Source, now: Millis) -> ConsentState {
-        let withdrawn = self.consent.apply(change, &self.config.policy_version, source, now);
+    pub fn set_consent(
+        &mut self,
+        change: &ConsentChange,
+        source: Source,
+        now: Millis,
+    ) -> ConsentState {
+        let withdrawn = self
+            .consent
+            .apply(change, &self.config.policy_version, source, now);
         let record = self.consent.encode(&self.config.shop);
         self.store.set(&self.key("consent"), &record);
         if withdrawn.contains(&Purpose::Personalization) {
@@ -241,9 +304,12 @@ impl<S: Store> Engine<S> {
             return Ok(TrackOutcome::NoConsent);
         }
         let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
-        let i = catalogue
-            .lookup(&event.item)
-            .ok_or_else(|| Error::invalid("item", format!("\"{}\" is not in the loaded catalogue", event.item)))?;
+        let i = catalogue.lookup(&event.item).ok_or_else(|| {
+            Error::invalid(
+                "item",
+                format!("\"{}\" is not in the loaded catalogue", event.item),
+            )
+        })?;
         if catalogue.sensitive[i as usize] {
             // Not even recorded: the sensitive purpose does not exist yet, so never granted.
             return Ok(TrackOutcome::Sensitive);
@@ -267,19 +333,31 @@ impl<S: Store> Engine<S> {
         if !self.personalizing(now) {
             return Ok(ranking::server_order(catalogue, cands, limit));
         }
-        Ok(self.ranker.rank(catalogue, &self.profile, &cands, limit, now, false))
+        Ok(self
+            .ranker
+            .rank(catalogue, &self.profile, &cands, limit, now, false))
     }
 
     pub fn describe(&self, now: Millis) -> Description {
         let cat = self.catalogue.as_ref();
-        let title = |id: &str| cat.and_then(|c| c.lookup(id)).map(|i| cat.unwrap().titles[i as usize].to_string());
+        let title = |id: &str| {
+            cat.and_then(|c| c.lookup(id))
+                .map(|i| cat.unwrap().titles[i as usize].to_string())
+        };
         let top = |set: &super::profile::Affinities, n: usize| -> Vec<Interest> {
             let ranked = set.ranked(now);
             let max = ranked.first().map_or(0.0, |x| x.1);
             ranked
                 .into_iter()
                 .take(n)
-                .map(|(k, w)| Interest { key: k.to_owned(), weight: if max > 0.0 { (100.0 * w / max).round() as u8 } else { 0 } })
+                .map(|(k, w)| Interest {
+                    key: k.to_owned(),
+                    weight: if max > 0.0 {
+                        (100.0 * w / max).round() as u8
+                    } else {
+                        0
+                    },
+                })
                 .collect()
         };
         let p = &self.profile;
@@ -289,12 +367,24 @@ impl<S: Store> Engine<S> {
             recent: p
                 .recent
                 .iter()
-                .map(|r| DescribedItem { id: r.item.clone(), title: title(&r.item), kind: r.kind.name(), at: r.at, count: 1 })
+                .map(|r| DescribedItem {
+                    id: r.item.clone(),
+                    title: title(&r.item),
+                    kind: r.kind.name(),
+                    at: r.at,
+                    count: 1,
+                })
                 .collect(),
             purchased: p
                 .purchased
                 .iter()
-                .map(|b| DescribedItem { id: b.item.clone(), title: title(&b.item), kind: "purchase", at: b.last_at, count: b.count })
+                .map(|b| DescribedItem {
+                    id: b.item.clone(),
+                    title: title(&b.item),
+                    kind: "purchase",
+                    at: b.last_at,
+                    count: b.count,
+                })
                 .collect(),
             dismissed: p.dismissed.len(),
         }
@@ -314,14 +404,26 @@ impl<S: Store> Engine<S> {
             storage: self.store.mode().as_str(),
             consent: self.consent_state(now),
             catalogue_items: self.catalogue.as_ref().map_or(0, Catalogue::len),
-            last_error: self.store.failure.as_ref().map(|f| format!("storage failed ({}); keeping state in memory for this page", f.0)).or_else(|| self.last_error.clone()),
+            last_error: self
+                .store
+                .failure
+                .as_ref()
+                .map(|f| {
+                    format!(
+                        "storage failed ({}); keeping state in memory for this page",
+                        f.0
+                    )
+                })
+                .or_else(|| self.last_error.clone()),
         }
     }
 
     /// Every stored key under this shop's prefix with its value: for export and tests.
     pub fn stored(&mut self) -> Vec<(String, String)> {
         let keys = self.store.keys();
-        keys.into_iter().filter_map(|k| self.store.get(&k).map(|v| (k, v))).collect()
+        keys.into_iter()
+            .filter_map(|k| self.store.get(&k).map(|v| (k, v)))
+            .collect()
     }
 
     pub fn profile(&self) -> &Profile {

@@ -32,7 +32,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid { field, expected } => write!(f, "{field}: {expected}"),
-            Error::NoCatalogue => f.write_str("no catalogue is loaded: call loadCatalogue(items) first"),
+            Error::NoCatalogue => {
+                f.write_str("no catalogue is loaded: call loadCatalogue(items) first")
+            }
         }
     }
 }

@@ -16,6 +16,10 @@ pub struct EventInput {
     pub quantity: Option<f64>,
 }
 
+impl EventInput {
+    pub const FIELDS: &'static [&'static str] = &["type", "item", "at", "query", "quantity"];
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
     View,
@@ -28,7 +32,13 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [EventKind::View, EventKind::Search, EventKind::Cart, EventKind::Purchase, EventKind::Dismiss];
+    pub const ALL: [EventKind; 5] = [
+        EventKind::View,
+        EventKind::Search,
+        EventKind::Cart,
+        EventKind::Purchase,
+        EventKind::Dismiss,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -72,29 +82,61 @@ impl EventInput {
         };
         let item = match self.item.as_deref().map(str::trim) {
             Some(i) if !i.is_empty() => i.to_owned(),
-            _ => return Err(Error::invalid("item", "missing; expected the id of a catalogue item")),
+            _ => {
+                return Err(Error::invalid(
+                    "item",
+                    "missing; expected the id of a catalogue item",
+                ))
+            }
         };
         let at = match self.at {
             None => now,
             Some(t) if t.is_finite() && t >= 0.0 && t < 8.64e15 => t as Millis,
-            Some(t) => return Err(Error::invalid("at", format!("{t} is not a time; expected milliseconds since 1970 (like Date.now())"))),
+            Some(t) => {
+                return Err(Error::invalid(
+                    "at",
+                    format!(
+                        "{t} is not a time; expected milliseconds since 1970 (like Date.now())"
+                    ),
+                ))
+            }
         };
         if kind == EventKind::Search {
             match self.query.as_deref().map(str::trim) {
                 Some(q) if !q.is_empty() && q.len() <= MAX_QUERY => {}
-                Some(q) if q.len() > MAX_QUERY => return Err(Error::invalid("query", "longer than 500 characters")),
-                _ => return Err(Error::invalid("query", "missing; a search event needs the query and the clicked item")),
+                Some(q) if q.len() > MAX_QUERY => {
+                    return Err(Error::invalid("query", "longer than 500 characters"))
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        "query",
+                        "missing; a search event needs the query and the clicked item",
+                    ))
+                }
             }
         }
         let quantity = match self.quantity {
             None => 1,
             Some(_) if !matches!(kind, EventKind::Cart | EventKind::Purchase) => {
-                return Err(Error::invalid("quantity", "only cart and purchase events take a quantity"))
+                return Err(Error::invalid(
+                    "quantity",
+                    "only cart and purchase events take a quantity",
+                ))
             }
             Some(q) if q.is_finite() && q >= 1.0 && q <= 10_000.0 && q.fract() == 0.0 => q as u32,
-            Some(q) => return Err(Error::invalid("quantity", format!("{q} is not a whole number from 1 to 10000"))),
+            Some(q) => {
+                return Err(Error::invalid(
+                    "quantity",
+                    format!("{q} is not a whole number from 1 to 10000"),
+                ))
+            }
         };
-        Ok(Event { kind, item, at, quantity })
+        Ok(Event {
+            kind,
+            item,
+            at,
+            quantity,
+        })
     }
 }
 
@@ -103,13 +145,25 @@ mod tests {
     use super::*;
 
     fn ev(kind: &str, item: &str) -> EventInput {
-        EventInput { kind: Some(kind.into()), item: Some(item.into()), ..Default::default() }
+        EventInput {
+            kind: Some(kind.into()),
+            item: Some(item.into()),
+            ..Default::default()
+        }
     }
 
     #[test]
     fn valid_events_fill_defaults() {
         let e = ev("view", "a").validate(42).unwrap();
-        assert_eq!(e, Event { kind: EventKind::View, item: "a".into(), at: 42, quantity: 1 });
+        assert_eq!(
+            e,
+            Event {
+                kind: EventKind::View,
+                item: "a".into(),
+                at: 42,
+                quantity: 1
+            }
+        );
         let mut p = ev("purchase", "a");
         p.quantity = Some(3.0);
         p.at = Some(7.0);
@@ -123,14 +177,47 @@ mod tests {
     fn each_bad_field_is_named() {
         let field = |e: EventInput| e.validate(0).unwrap_err().field().unwrap().to_owned();
         assert_eq!(field(ev("like", "a")), "type");
-        assert_eq!(field(EventInput { item: Some("a".into()), ..Default::default() }), "type");
+        assert_eq!(
+            field(EventInput {
+                item: Some("a".into()),
+                ..Default::default()
+            }),
+            "type"
+        );
         assert_eq!(field(ev("view", " ")), "item");
-        assert_eq!(field(EventInput { at: Some(f64::NAN), ..ev("view", "a") }), "at");
-        assert_eq!(field(EventInput { at: Some(-1.0), ..ev("view", "a") }), "at");
+        assert_eq!(
+            field(EventInput {
+                at: Some(f64::NAN),
+                ..ev("view", "a")
+            }),
+            "at"
+        );
+        assert_eq!(
+            field(EventInput {
+                at: Some(-1.0),
+                ..ev("view", "a")
+            }),
+            "at"
+        );
         assert_eq!(field(ev("search", "a")), "query");
-        assert_eq!(field(EventInput { quantity: Some(1.5), ..ev("cart", "a") }), "quantity");
-        assert_eq!(field(EventInput { quantity: Some(2.0), ..ev("view", "a") }), "quantity");
+        assert_eq!(
+            field(EventInput {
+                quantity: Some(1.5),
+                ..ev("cart", "a")
+            }),
+            "quantity"
+        );
+        assert_eq!(
+            field(EventInput {
+                quantity: Some(2.0),
+                ..ev("view", "a")
+            }),
+            "quantity"
+        );
         let msg = ev("like", "a").validate(0).unwrap_err().to_string();
-        assert!(msg.starts_with("type: \"like\" is not an event type"), "{msg}");
+        assert!(
+            msg.starts_with("type: \"like\" is not an event type"),
+            "{msg}"
+        );
     }
 }

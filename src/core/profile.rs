@@ -62,7 +62,9 @@ impl Affinities {
                 .entries
                 .iter()
                 .enumerate()
-                .min_by(|a, b| decay(a.1.weight, a.1.at, now).total_cmp(&decay(b.1.weight, b.1.at, now)))
+                .min_by(|a, b| {
+                    decay(a.1.weight, a.1.at, now).total_cmp(&decay(b.1.weight, b.1.at, now))
+                })
                 .map(|(i, _)| i);
             match weakest {
                 Some(i) if decay(self.entries[i].weight, self.entries[i].at, now) <= delta => {
@@ -71,11 +73,18 @@ impl Affinities {
                 _ => return,
             }
         }
-        self.entries.push(Affinity { key: key.to_owned(), weight: delta, at: now });
+        self.entries.push(Affinity {
+            key: key.to_owned(),
+            weight: delta,
+            at: now,
+        });
     }
 
     pub fn get(&self, key: &str, now: Millis) -> f32 {
-        self.entries.iter().find(|e| e.key == key).map_or(0.0, |e| decay(e.weight, e.at, now))
+        self.entries
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(0.0, |e| decay(e.weight, e.at, now))
     }
 
     pub fn remove(&mut self, key: &str) -> bool {
@@ -86,7 +95,11 @@ impl Affinities {
 
     /// (key, decayed weight), strongest first.
     pub fn ranked(&self, now: Millis) -> Vec<(&str, f32)> {
-        let mut v: Vec<(&str, f32)> = self.entries.iter().map(|e| (e.key.as_str(), decay(e.weight, e.at, now))).collect();
+        let mut v: Vec<(&str, f32)> = self
+            .entries
+            .iter()
+            .map(|e| (e.key.as_str(), decay(e.weight, e.at, now)))
+            .collect();
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         v
     }
@@ -149,13 +162,19 @@ impl Profile {
             self.brands.add(b, w, now, CAP_BRANDS);
         }
         for &a in catalogue.attributes_of(i) {
-            self.attributes.add(&catalogue.attributes[a as usize], w, now, CAP_ATTRIBUTES);
+            self.attributes
+                .add(&catalogue.attributes[a as usize], w, now, CAP_ATTRIBUTES);
         }
         if let Some(band) = price_band(catalogue.price[i as usize]) {
-            self.price_bands.add(&band.to_string(), w, now, CAP_PRICE_BANDS);
+            self.price_bands
+                .add(&band.to_string(), w, now, CAP_PRICE_BANDS);
         }
         self.recent.retain(|r| r.item != event.item);
-        self.recent.push_front(Recent { item: event.item.clone(), kind: event.kind, at: now });
+        self.recent.push_front(Recent {
+            item: event.item.clone(),
+            kind: event.kind,
+            at: now,
+        });
         self.recent.truncate(CAP_RECENT);
         if event.kind == EventKind::Purchase {
             match self.purchased.iter_mut().find(|p| p.item == event.item) {
@@ -165,11 +184,21 @@ impl Profile {
                 }
                 None => {
                     if self.purchased.len() >= CAP_PURCHASED {
-                        if let Some(oldest) = self.purchased.iter().enumerate().min_by_key(|(_, p)| p.last_at).map(|(i, _)| i) {
+                        if let Some(oldest) = self
+                            .purchased
+                            .iter()
+                            .enumerate()
+                            .min_by_key(|(_, p)| p.last_at)
+                            .map(|(i, _)| i)
+                        {
                             self.purchased.swap_remove(oldest);
                         }
                     }
-                    self.purchased.push(Purchased { item: event.item.clone(), count: 1, last_at: now });
+                    self.purchased.push(Purchased {
+                        item: event.item.clone(),
+                        count: 1,
+                        last_at: now,
+                    });
                 }
             }
         }
@@ -179,7 +208,12 @@ impl Profile {
         let mut w = Writer::new();
         w.bytes(MAGIC);
         w.u8(VERSION);
-        for set in [&self.categories, &self.brands, &self.attributes, &self.price_bands] {
+        for set in [
+            &self.categories,
+            &self.brands,
+            &self.attributes,
+            &self.price_bands,
+        ] {
             w.varint(set.entries.len() as u64);
             for e in &set.entries {
                 w.str(&e.key);
@@ -232,18 +266,30 @@ impl Profile {
                 if weight < 0.0 {
                     return Err(DecodeError);
                 }
-                set.entries.push(Affinity { key, weight, at: time(&mut r)? });
+                set.entries.push(Affinity {
+                    key,
+                    weight,
+                    at: time(&mut r)?,
+                });
             }
         }
         for _ in 0..r.count(CAP_RECENT)? {
             let item = r.str()?;
             let kind = EventKind::from_code(r.u8()?).ok_or(DecodeError)?;
-            p.recent.push_back(Recent { item, kind, at: time(&mut r)? });
+            p.recent.push_back(Recent {
+                item,
+                kind,
+                at: time(&mut r)?,
+            });
         }
         for _ in 0..r.count(CAP_PURCHASED)? {
             let item = r.str()?;
             let count = u32::try_from(r.varint()?).map_err(|_| DecodeError)?;
-            p.purchased.push(Purchased { item, count, last_at: time(&mut r)? });
+            p.purchased.push(Purchased {
+                item,
+                count,
+                last_at: time(&mut r)?,
+            });
         }
         for _ in 0..r.count(CAP_DISMISSED)? {
             let item = r.str()?;
@@ -276,7 +322,12 @@ mod tests {
     }
 
     fn event(kind: EventKind, item: &str, at: Millis) -> Event {
-        Event { kind, item: item.into(), at, quantity: 1 }
+        Event {
+            kind,
+            item: item.into(),
+            at,
+            quantity: 1,
+        }
     }
 
     #[test]
@@ -303,7 +354,11 @@ mod tests {
         assert_eq!(p.recent.len(), 1);
         assert_eq!(p.recent[0].kind, EventKind::Purchase);
         assert_eq!(p.purchased[0].count, 1);
-        p.record(&event(EventKind::Dismiss, "sku-9", 3000), &c, c.lookup("sku-9").unwrap());
+        p.record(
+            &event(EventKind::Dismiss, "sku-9", 3000),
+            &c,
+            c.lookup("sku-9").unwrap(),
+        );
         assert_eq!(p.dismissed, vec![("sku-9".to_string(), 3000)]);
     }
 

@@ -21,6 +21,10 @@ pub struct RankRequest {
     pub limit: Option<f64>,
 }
 
+impl RankRequest {
+    pub const FIELDS: &'static [&'static str] = &["items", "limit"];
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ranked {
     pub id: String,
@@ -89,11 +93,17 @@ pub fn candidates(cat: &Catalogue, req: &RankRequest) -> Result<Vec<u32>, Error>
     let mut seen = vec![false; cat.len()];
     let mut out = Vec::with_capacity(ids.len());
     for (k, id) in ids.iter().enumerate() {
-        let i = cat
-            .lookup(id)
-            .ok_or_else(|| Error::invalid(format!("items[{k}]"), format!("\"{id}\" is not in the loaded catalogue")))?;
+        let i = cat.lookup(id).ok_or_else(|| {
+            Error::invalid(
+                format!("items[{k}]"),
+                format!("\"{id}\" is not in the loaded catalogue"),
+            )
+        })?;
         if std::mem::replace(&mut seen[i as usize], true) {
-            return Err(Error::invalid(format!("items[{k}]"), format!("\"{id}\" is listed twice")));
+            return Err(Error::invalid(
+                format!("items[{k}]"),
+                format!("\"{id}\" is listed twice"),
+            ));
         }
         out.push(i);
     }
@@ -104,7 +114,10 @@ pub fn limit(req: &RankRequest, n: usize) -> Result<usize, Error> {
     match req.limit {
         None => Ok(n),
         Some(l) if l.is_finite() && l >= 0.0 && l.fract() == 0.0 => Ok((l as usize).min(n)),
-        Some(l) => Err(Error::invalid("limit", format!("{l} is not a whole number ≥ 0"))),
+        Some(l) => Err(Error::invalid(
+            "limit",
+            format!("{l} is not a whole number ≥ 0"),
+        )),
     }
 }
 
@@ -126,10 +139,17 @@ pub fn server_order(cat: &Catalogue, mut cands: Vec<u32>, limit: usize) -> Vec<R
 
 /// Turns `flowers/roses_red` into "Roses red": the last path segment, readable.
 fn category_label(path: &str) -> String {
-    let seg = path.rsplit('/').next().unwrap_or(path).replace(['_', '-'], " ");
+    let seg = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .replace(['_', '-'], " ");
     let mut chars = seg.chars();
     match chars.next() {
-        Some(f) => f.to_uppercase().chain(chars.flat_map(|c| c.to_lowercase())).collect(),
+        Some(f) => f
+            .to_uppercase()
+            .chain(chars.flat_map(|c| c.to_lowercase()))
+            .collect(),
         None => seg,
     }
 }
@@ -142,7 +162,15 @@ fn fill(v: &mut Vec<f32>, n: usize) {
 impl Ranker {
     /// Ranks `cands` for the shopper whose profile is `p`. `allow_sensitive` is the
     /// sensitive purpose: without it, sensitive items get no personal score or reason.
-    pub fn rank(&mut self, cat: &Catalogue, p: &Profile, cands: &[u32], limit: usize, now: Millis, allow_sensitive: bool) -> Vec<Ranked> {
+    pub fn rank(
+        &mut self,
+        cat: &Catalogue,
+        p: &Profile,
+        cands: &[u32],
+        limit: usize,
+        now: Millis,
+        allow_sensitive: bool,
+    ) -> Vec<Ranked> {
         let w = WEIGHTS;
         self.prepare(cat, p, now, allow_sensitive);
         let n = cat.len().max(1) as f32;
@@ -151,7 +179,11 @@ impl Ranker {
         self.personal.clear();
         for &i in cands {
             let prior = w.prior * (1.0 - cat.server_rank[i as usize] as f32 / n);
-            let personal = if cat.sensitive[i as usize] && !allow_sensitive { 0.0 } else { self.signals(cat, i).total() };
+            let personal = if cat.sensitive[i as usize] && !allow_sensitive {
+                0.0
+            } else {
+                self.signals(cat, i).total()
+            };
             let mut penalty = 0.0;
             if self.dismissed[i as usize] {
                 penalty += w.dismissed;
@@ -166,7 +198,10 @@ impl Ranker {
         self.sorted_personal.extend_from_slice(&self.personal);
         self.sorted_personal.sort_unstable_by(f32::total_cmp);
 
-        let by_score = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(cat.server_rank[a.1 as usize].cmp(&cat.server_rank[b.1 as usize]));
+        let by_score = |a: &(f32, u32), b: &(f32, u32)| {
+            b.0.total_cmp(&a.0)
+                .then(cat.server_rank[a.1 as usize].cmp(&cat.server_rank[b.1 as usize]))
+        };
         if limit < scored.len() && limit > 0 {
             scored.select_nth_unstable_by(limit - 1, by_score);
         }
@@ -178,7 +213,11 @@ impl Ranker {
             .into_iter()
             .map(|(score, i)| {
                 let sensitive = cat.sensitive[i as usize] && !allow_sensitive;
-                let s = if sensitive { Signals::default() } else { self.signals(cat, i) };
+                let s = if sensitive {
+                    Signals::default()
+                } else {
+                    self.signals(cat, i)
+                };
                 let personal = s.total();
                 let match_pct = if personal > 0.0 {
                     let below = self.sorted_personal.partition_point(|&x| x < personal) as f32;
@@ -186,7 +225,12 @@ impl Ranker {
                 } else {
                     0
                 };
-                Ranked { id: cat.ids[i as usize].to_string(), score: f64::from(score), match_pct, reasons: self.reasons(cat, p, i, &s) }
+                Ranked {
+                    id: cat.ids[i as usize].to_string(),
+                    score: f64::from(score),
+                    match_pct,
+                    reasons: self.reasons(cat, p, i, &s),
+                }
             })
             .collect();
         self.clear();
@@ -237,8 +281,22 @@ impl Ranker {
             self.node_best[node] = best;
         }
 
-        normalized(&mut self.brand_score, cat.brands.len(), p.brands.entries.iter().filter_map(|e| Some((cat.brand_id(&e.key)?, decay(e.weight, e.at, now)))));
-        normalized(&mut self.attr_score, cat.attributes.len(), p.attributes.entries.iter().filter_map(|e| Some((cat.attribute_id(&e.key)?, decay(e.weight, e.at, now)))));
+        normalized(
+            &mut self.brand_score,
+            cat.brands.len(),
+            p.brands
+                .entries
+                .iter()
+                .filter_map(|e| Some((cat.brand_id(&e.key)?, decay(e.weight, e.at, now)))),
+        );
+        normalized(
+            &mut self.attr_score,
+            cat.attributes.len(),
+            p.attributes
+                .entries
+                .iter()
+                .filter_map(|e| Some((cat.attribute_id(&e.key)?, decay(e.weight, e.at, now)))),
+        );
 
         // Related to recent: each recent item lends its server-computed related list a
         // boost that fades with how far back it is and how far down the list.
@@ -264,7 +322,11 @@ impl Ranker {
             }
             recency *= RECENCY_STEP;
         }
-        let max_rel = self.touched.iter().map(|&j| self.related[j as usize]).fold(0.0, f32::max);
+        let max_rel = self
+            .touched
+            .iter()
+            .map(|&j| self.related[j as usize])
+            .fold(0.0, f32::max);
         if max_rel > 0.0 {
             for &j in &self.touched {
                 self.related[j as usize] /= max_rel;
@@ -290,7 +352,11 @@ impl Ranker {
 
     fn price_affinity(&mut self, p: &Profile, now: Millis) {
         // 64 bands at most: a small fixed table.
-        let bands = p.price_bands.entries.iter().filter_map(|e| Some((e.key.parse::<u32>().ok()?, decay(e.weight, e.at, now))));
+        let bands = p
+            .price_bands
+            .entries
+            .iter()
+            .filter_map(|e| Some((e.key.parse::<u32>().ok()?, decay(e.weight, e.at, now))));
         normalized(&mut self.price_table, 64, bands);
     }
 
@@ -298,12 +364,20 @@ impl Ranker {
         let w = WEIGHTS;
         let iu = i as usize;
         let node = cat.category[iu];
-        let category = if node == NONE { 0.0 } else { self.node_score[node as usize] };
+        let category = if node == NONE {
+            0.0
+        } else {
+            self.node_score[node as usize]
+        };
         let brand = match cat.brand[iu] {
             NONE => 0.0,
             b => self.brand_score[b as usize],
         };
-        let attribute = cat.attributes_of(i).iter().map(|&a| self.attr_score[a as usize]).fold(0.0, f32::max);
+        let attribute = cat
+            .attributes_of(i)
+            .iter()
+            .map(|&a| self.attr_score[a as usize])
+            .fold(0.0, f32::max);
         let price = price_band(cat.price[iu]).map_or(0.0, |b| self.price_table[b as usize]);
         let repeat = (self.repeat[iu].min(4) as f32) / 4.0;
         Signals {
@@ -318,11 +392,25 @@ impl Ranker {
 
     fn reasons(&self, cat: &Catalogue, p: &Profile, i: u32, s: &Signals) -> Vec<String> {
         let iu = i as usize;
-        let mut cands: Vec<(f32, u8)> = [(s.related, 0), (s.repeat, 1), (s.category, 2), (s.brand, 3), (s.attribute, 4), (s.price, 5)]
-            .into_iter()
-            .filter(|(v, _)| *v >= REASON_MIN)
-            .collect();
-        cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut cands: Vec<(f32, u8)> = [
+            (s.related, 0),
+            (s.repeat, 1),
+            (s.category, 2),
+            (s.brand, 3),
+            (s.attribute, 4),
+            (s.price, 5),
+        ]
+        .into_iter()
+        .filter(|(v, _)| *v >= REASON_MIN)
+        .collect();
+        // Reasons about specific items (related, repeat: kinds 0 and 1) say more to a
+        // shopper than general ones, so they come first; then by contribution.
+        cands.sort_by(|a, b| {
+            (a.1 > 1)
+                .cmp(&(b.1 > 1))
+                .then(b.0.total_cmp(&a.0))
+                .then(a.1.cmp(&b.1))
+        });
         let mut out = Vec::new();
         for (_, kind) in cands {
             if out.len() == 2 {
@@ -331,11 +419,15 @@ impl Ranker {
             let reason = match kind {
                 0 => {
                     let src = self.related_src[iu];
-                    let verb = p.recent.iter().find(|r| cat.lookup(&r.item) == Some(src)).map(|r| match r.kind {
-                        EventKind::Purchase => "bought",
-                        EventKind::Cart => "added",
-                        _ => "viewed",
-                    });
+                    let verb = p
+                        .recent
+                        .iter()
+                        .find(|r| cat.lookup(&r.item) == Some(src))
+                        .map(|r| match r.kind {
+                            EventKind::Purchase => "bought",
+                            EventKind::Cart => "added",
+                            _ => "viewed",
+                        });
                     verb.map(|v| format!("Because you {v} {}", cat.titles[src as usize]))
                 }
                 1 => Some(match self.repeat[iu] {
@@ -344,11 +436,18 @@ impl Ranker {
                 }),
                 2 => {
                     let best = self.node_best[cat.category[iu] as usize];
-                    (best != NONE).then(|| format!("You often look at {}", category_label(&cat.categories[best as usize].path)))
+                    (best != NONE).then(|| {
+                        format!(
+                            "You often look at {}",
+                            category_label(&cat.categories[best as usize].path)
+                        )
+                    })
                 }
                 3 => cat.brand_name(i).map(|b| format!("You often choose {b}")),
                 4 => {
-                    let best = cat.attributes_of(i).iter().copied().max_by(|&a, &b| self.attr_score[a as usize].total_cmp(&self.attr_score[b as usize]));
+                    let best = cat.attributes_of(i).iter().copied().max_by(|&a, &b| {
+                        self.attr_score[a as usize].total_cmp(&self.attr_score[b as usize])
+                    });
                     best.map(|a| {
                         let kv = &cat.attributes[a as usize];
                         match kv.split_once('=') {

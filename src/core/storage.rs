@@ -189,7 +189,10 @@ mod tests {
     fn falls_back_to_memory_and_keeps_state() {
         let mut inner = MemoryStore::new();
         inner.set("other-app", "x").unwrap();
-        let primary = QuotaStore { inner, ok_writes: 1 };
+        let primary = QuotaStore {
+            inner,
+            ok_writes: 1,
+        };
         let mut s = FallbackStore::new(Some(primary), "tailor.", None);
         s.set("tailor.a", "1");
         assert_eq!(s.mode(), StorageMode::Persistent);
@@ -199,7 +202,10 @@ mod tests {
         assert_eq!(s.get("tailor.a").as_deref(), Some("1"));
         assert_eq!(s.get("tailor.b").as_deref(), Some("2"));
         // Other apps' keys are not copied or listed.
-        assert_eq!(s.keys(), vec!["tailor.a".to_string(), "tailor.b".to_string()]);
+        assert_eq!(
+            s.keys(),
+            vec!["tailor.a".to_string(), "tailor.b".to_string()]
+        );
         s.remove("tailor.a");
         assert_eq!(s.get("tailor.a"), None);
     }

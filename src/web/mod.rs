@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use storage::LocalStore;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Deserializes `value` into `T`; errors name the field by its path under `arg`,
 /// e.g. `items[3].price: invalid type: string "x", expected f64`.
@@ -25,13 +26,38 @@ fn from_js<T: DeserializeOwned + Default>(arg: &str, value: JsValue) -> Result<T
             p if p.starts_with('[') => format!("{arg}{p}"),
             p => format!("{arg}.{p}"),
         };
+        // serde-wasm-bindgen's errors print as JS errors ("Error: …"); keep the words only.
+        let inner = inner.to_string();
+        let inner = inner.strip_prefix("Error: ").unwrap_or(&inner);
         JsError::new(&format!("{field}: {inner}"))
     })
 }
 
+/// serde-wasm-bindgen reads only the fields a struct names, so `deny_unknown_fields`
+/// never fires; a misspelt option (`personalisation`) must still be an error.
+fn check_fields(arg: &str, value: &JsValue, allowed: &[&str]) -> Result<(), JsError> {
+    if !value.is_object() {
+        return Ok(());
+    }
+    for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .filter_map(|k| k.as_string())
+    {
+        if !allowed.contains(&key.as_str()) {
+            return Err(JsError::new(&format!(
+                "{arg}.{key}: unknown field; expected one of {}",
+                allowed.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The one serializer: plain objects, `null` for absent values.
 fn to_js<T: Serialize>(value: &T) -> JsValue {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
 }
 
 fn core_err(e: crate::core::Error) -> JsError {
@@ -42,7 +68,9 @@ fn now_ms(now: f64) -> Result<i64, JsError> {
     if now.is_finite() && now >= 0.0 {
         Ok(now as i64)
     } else {
-        Err(JsError::new("clock: returned something other than milliseconds since 1970 (like Date.now())"))
+        Err(JsError::new(
+            "clock: returned something other than milliseconds since 1970 (like Date.now())",
+        ))
     }
 }
 
@@ -57,10 +85,13 @@ impl TailorCore {
     /// Opens Tailor for a shop. Bad stored state never throws: it reads as no consent.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, now: f64) -> Result<TailorCore, JsError> {
+        check_fields("options", &options, ConfigInput::FIELDS)?;
         let input: ConfigInput = from_js("options", options)?;
         let config = Config::new(input).map_err(core_err)?;
         let (store, open_error) = LocalStore::open();
-        Ok(TailorCore { engine: Engine::open(config, store, open_error, now_ms(now)?) })
+        Ok(TailorCore {
+            engine: Engine::open(config, store, open_error, now_ms(now)?),
+        })
     }
 
     /// Validates and ingests the catalogue; returns `{ loaded, skipped, problems, problemCount }`.
@@ -76,8 +107,11 @@ impl TailorCore {
     /// Records an event if the shopper allows it: "recorded", "no-consent" or "sensitive".
     pub fn track(&mut self, event: JsValue, now: f64) -> Result<String, JsError> {
         if !event.is_object() {
-            return Err(JsError::new("event: expected an object such as { type: \"view\", item: \"sku-1\" }"));
+            return Err(JsError::new(
+                "event: expected an object such as { type: \"view\", item: \"sku-1\" }",
+            ));
         }
+        check_fields("event", &event, EventInput::FIELDS)?;
         let event: EventInput = from_js("event", event)?;
         let outcome = self.engine.track(event, now_ms(now)?).map_err(core_err)?;
         Ok(outcome.as_str().to_owned())
@@ -85,6 +119,7 @@ impl TailorCore {
 
     /// `[{ id, score, match, reasons }]`, best first.
     pub fn rank(&mut self, request: JsValue, now: f64) -> Result<JsValue, JsError> {
+        check_fields("request", &request, RankRequest::FIELDS)?;
         let request: RankRequest = from_js("request", request)?;
         let ranked = self.engine.rank(&request, now_ms(now)?).map_err(core_err)?;
         Ok(to_js(&ranked))
@@ -97,14 +132,27 @@ impl TailorCore {
 
     /// `source` is "api", "widget" or "browser-signal".
     #[wasm_bindgen(js_name = setConsent)]
-    pub fn set_consent(&mut self, change: JsValue, source: JsValue, now: f64) -> Result<JsValue, JsError> {
+    pub fn set_consent(
+        &mut self,
+        change: JsValue,
+        source: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsError> {
         if !change.is_object() {
-            return Err(JsError::new("consent: expected an object such as { personalization: true }"));
+            return Err(JsError::new(
+                "consent: expected an object such as { personalization: true }",
+            ));
         }
+        check_fields("consent", &change, ConsentChange::FIELDS)?;
         let change: ConsentChange = from_js("consent", change)?;
-        let source: Source = serde_wasm_bindgen::from_value(source)
-            .map_err(|_| JsError::new("source: expected \"api\", \"widget\" or \"browser-signal\""))?;
-        Ok(to_js(&self.engine.set_consent(&change, source, now_ms(now)?)))
+        let source: Source = serde_wasm_bindgen::from_value(source).map_err(|_| {
+            JsError::new("source: expected \"api\", \"widget\" or \"browser-signal\"")
+        })?;
+        Ok(to_js(&self.engine.set_consent(
+            &change,
+            source,
+            now_ms(now)?,
+        )))
     }
 
     pub fn describe(&self, now: f64) -> Result<JsValue, JsError> {

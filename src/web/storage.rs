@@ -8,7 +8,9 @@ use wasm_bindgen::JsValue;
 pub struct LocalStore(web_sys::Storage);
 
 fn err(e: JsValue) -> StoreError {
-    let name = js_sys::Reflect::get(&e, &JsValue::from_str("name")).ok().and_then(|n| n.as_string());
+    let name = js_sys::Reflect::get(&e, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string());
     StoreError(name.unwrap_or_else(|| "unknown error".to_owned()))
 }
 
@@ -16,11 +18,17 @@ impl LocalStore {
     /// The page's `localStorage`, or why it cannot be had.
     pub fn open() -> (Option<LocalStore>, Option<StoreError>) {
         let Some(window) = web_sys::window() else {
-            return (None, Some(StoreError("no window (not a browser page)".to_owned())));
+            return (
+                None,
+                Some(StoreError("no window (not a browser page)".to_owned())),
+            );
         };
         match window.local_storage() {
             Ok(Some(s)) => (Some(LocalStore(s)), None),
-            Ok(None) => (None, Some(StoreError("localStorage unavailable".to_owned()))),
+            Ok(None) => (
+                None,
+                Some(StoreError("localStorage unavailable".to_owned())),
+            ),
             Err(e) => (None, Some(err(e))),
         }
     }

@@ -1,0 +1,463 @@
+//! The engine end to end, natively: the consent gate, persistence, fail-closed reads
+//! and the ranking signals, over a real in-memory store shared between "page loads".
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use tailor::core::engine::{Config, ConfigInput, SensitiveInput};
+use tailor::core::{
+    ConsentChange, Engine, EventInput, ItemInput, MemoryStore, RankRequest, Source, Store,
+    StoreError, TrackOutcome,
+};
+
+/// One store seen by several engines, like one browser's localStorage across reloads.
+#[derive(Clone, Default)]
+struct Shared(Rc<RefCell<MemoryStore>>);
+
+impl Store for Shared {
+    fn get(&self, k: &str) -> Result<Option<String>, StoreError> {
+        self.0.borrow().get(k)
+    }
+    fn set(&mut self, k: &str, v: &str) -> Result<(), StoreError> {
+        self.0.borrow_mut().set(k, v)
+    }
+    fn remove(&mut self, k: &str) -> Result<(), StoreError> {
+        self.0.borrow_mut().remove(k)
+    }
+    fn keys(&self) -> Result<Vec<String>, StoreError> {
+        self.0.borrow().keys()
+    }
+}
+
+impl Shared {
+    fn keys(&self) -> Vec<String> {
+        self.0.borrow().keys().unwrap()
+    }
+    fn raw(&self, k: &str) -> Option<String> {
+        self.0.borrow().get(k).unwrap()
+    }
+}
+
+const DAY: i64 = 86_400_000;
+const T0: i64 = 1_790_000_000_000;
+const PROFILE: &str = "tailor.v1.test-shop.profile";
+const CONSENT: &str = "tailor.v1.test-shop.consent";
+
+fn config(policy: &str) -> Config {
+    Config::new(ConfigInput {
+        shop: Some("test-shop".into()),
+        policy_version: Some(policy.into()),
+        sensitive: Some(SensitiveInput {
+            categories: vec!["pharmacy/pregnancy".into()],
+        }),
+        consent_expiry_days: None,
+    })
+    .unwrap()
+}
+
+fn item(id: &str, title: &str, category: &str, brand: &str, popularity: f64) -> ItemInput {
+    ItemInput {
+        id: Some(id.into()),
+        title: Some(title.into()),
+        category: Some(category.into()),
+        brand: Some(brand.into()),
+        price: Some(10.0),
+        popularity: Some(popularity),
+        ..Default::default()
+    }
+}
+
+/// Twelve items; the server's order is s0, s1, … (popularity descending).
+fn catalogue() -> Vec<ItemInput> {
+    let cats = [
+        "fruit/apples",
+        "fruit/pears",
+        "dairy/milk",
+        "dairy/cheese",
+        "bakery/bread",
+        "pharmacy/pregnancy",
+    ];
+    let mut items: Vec<ItemInput> = (0..12)
+        .map(|i| {
+            item(
+                &format!("s{i}"),
+                &format!("Item {i}"),
+                cats[i % 6],
+                &format!("Brand{}", i % 4),
+                (100 - i) as f64,
+            )
+        })
+        .collect();
+    items[0].related = Some(vec!["s9".into()]);
+    items
+}
+
+fn open(store: &Shared, now: i64) -> Engine<Shared> {
+    let mut e = Engine::open(config("v1"), Some(store.clone()), None, now);
+    e.load_catalogue(catalogue());
+    e
+}
+
+fn ev(kind: &str, id: &str) -> EventInput {
+    EventInput {
+        kind: Some(kind.into()),
+        item: Some(id.into()),
+        ..Default::default()
+    }
+}
+
+fn grant(e: &mut Engine<Shared>, on: bool, now: i64) {
+    e.set_consent(
+        &ConsentChange {
+            personalization: Some(on),
+            ..Default::default()
+        },
+        Source::Api,
+        now,
+    );
+}
+
+fn order(e: &mut Engine<Shared>, now: i64) -> Vec<String> {
+    e.rank(&RankRequest::default(), now)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+fn server_order() -> Vec<String> {
+    (0..12).map(|i| format!("s{i}")).collect()
+}
+
+#[test]
+fn without_consent_nothing_is_recorded_or_stored_and_order_is_the_servers() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    for id in ["s3", "s9", "s9"] {
+        assert_eq!(
+            e.track(ev("view", id), T0).unwrap(),
+            TrackOutcome::NoConsent
+        );
+    }
+    assert_eq!(
+        e.track(ev("purchase", "s3"), T0).unwrap(),
+        TrackOutcome::NoConsent
+    );
+    assert!(
+        store.keys().is_empty(),
+        "stored without consent: {:?}",
+        store.keys()
+    );
+    assert!(e.profile().is_empty());
+    let ranked = e.rank(&RankRequest::default(), T0).unwrap();
+    assert_eq!(
+        ranked.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        server_order()
+    );
+    assert!(ranked
+        .iter()
+        .all(|r| r.match_pct == 0 && r.reasons.is_empty()));
+    // Refusing stores the consent record and nothing else.
+    grant(&mut e, false, T0);
+    assert_eq!(store.keys(), vec![CONSENT.to_string()]);
+}
+
+#[test]
+fn viewing_a_category_lifts_it_and_survives_a_reload() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    for id in ["s3", "s9"] {
+        assert_eq!(e.track(ev("view", id), T0).unwrap(), TrackOutcome::Recorded);
+    }
+    let ranked = e
+        .rank(
+            &RankRequest {
+                items: None,
+                limit: Some(3.0),
+            },
+            T0 + 1000,
+        )
+        .unwrap();
+    let top: Vec<&str> = ranked.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        top[..2],
+        ["s3", "s9"],
+        "the cheese items lead, in the server's order"
+    );
+    assert!(ranked[0].match_pct >= 80, "{:?}", ranked[0]);
+    assert!(
+        ranked[0]
+            .reasons
+            .iter()
+            .any(|r| r == "You often look at Cheese"),
+        "{:?}",
+        ranked[0].reasons
+    );
+    let before = order(&mut e, T0 + 1000);
+    assert!(store.raw(PROFILE).is_some());
+
+    let mut reopened = open(&store, T0 + 2000);
+    assert!(reopened.personalizing(T0 + 2000));
+    assert_eq!(order(&mut reopened, T0 + 1000), before);
+}
+
+#[test]
+fn withdrawal_erases_the_profile_at_once() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s4"), T0).unwrap();
+    assert!(store.raw(PROFILE).is_some());
+    grant(&mut e, false, T0 + 1);
+    assert_eq!(store.raw(PROFILE), None);
+    assert!(e.profile().is_empty());
+    assert_eq!(order(&mut e, T0 + 2), server_order());
+    // Granting again starts from nothing.
+    grant(&mut e, true, T0 + 3);
+    assert_eq!(order(&mut e, T0 + 4), server_order());
+}
+
+#[test]
+fn another_tab_withdrawing_takes_effect_on_reload() {
+    let store = Shared::default();
+    let mut tab_a = open(&store, T0);
+    grant(&mut tab_a, true, T0);
+    tab_a.track(ev("view", "s5"), T0).unwrap();
+    let mut tab_b = open(&store, T0);
+    grant(&mut tab_b, false, T0 + 1);
+    tab_a.reload(T0 + 2); // what the `storage` event triggers
+    assert!(!tab_a.personalizing(T0 + 2));
+    assert!(tab_a.profile().is_empty());
+    assert_eq!(
+        tab_a.track(ev("view", "s5"), T0 + 3).unwrap(),
+        TrackOutcome::NoConsent
+    );
+    assert_eq!(store.raw(PROFILE), None);
+}
+
+#[test]
+fn unreadable_consent_means_no_consent_and_the_profile_is_not_used() {
+    for bad in [
+        "granted",
+        "tailor-consent 1\nshop other-shop\npolicy v1\npersonalization 1 0 api",
+        "tailor-consent 9\n",
+        "",
+    ] {
+        let store = Shared::default();
+        let mut e = open(&store, T0);
+        grant(&mut e, true, T0);
+        e.track(ev("view", "s5"), T0).unwrap();
+        store.0.borrow_mut().set(CONSENT, bad).unwrap();
+        let mut e = open(&store, T0 + 1);
+        assert!(!e.personalizing(T0 + 1), "{bad:?} read as consent");
+        assert_eq!(order(&mut e, T0 + 1), server_order());
+        assert!(
+            e.status(T0 + 1).last_error.is_some(),
+            "{bad:?} not reported"
+        );
+        assert_eq!(store.raw(PROFILE), None, "a profile outlived consent");
+    }
+}
+
+#[test]
+fn a_new_policy_version_or_expiry_ends_consent() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s5"), T0).unwrap();
+    let e2 = Engine::open(config("v2"), Some(store.clone()), None, T0 + 1);
+    assert!(!e2.personalizing(T0 + 1));
+    assert_eq!(e2.consent_state(T0 + 1).updated_at, None);
+
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    assert!(open(&store, T0 + 181 * DAY).personalizing(T0 + 181 * DAY));
+    let late = open(&store, T0 + 183 * DAY);
+    assert!(!late.personalizing(T0 + 183 * DAY));
+}
+
+#[test]
+fn bad_calls_name_the_field_and_lose_nothing() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s3"), T0).unwrap();
+    let stored = store.raw(PROFILE);
+    let err = e.track(ev("view", "nope"), T0).unwrap_err();
+    assert_eq!(err.field(), Some("item"));
+    assert!(
+        err.to_string()
+            .contains("\"nope\" is not in the loaded catalogue"),
+        "{err}"
+    );
+    assert_eq!(
+        e.track(ev("like", "s3"), T0).unwrap_err().field(),
+        Some("type")
+    );
+    let err = e
+        .rank(
+            &RankRequest {
+                items: Some(vec!["s1".into(), "zz".into()]),
+                limit: None,
+            },
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(err.field(), Some("items[1]"));
+    assert_eq!(
+        e.rank(
+            &RankRequest {
+                items: None,
+                limit: Some(-1.0)
+            },
+            T0
+        )
+        .unwrap_err()
+        .field(),
+        Some("limit")
+    );
+    assert_eq!(store.raw(PROFILE), stored);
+    assert_eq!(e.profile().recent.len(), 1);
+
+    let missing = Config::new(ConfigInput {
+        shop: Some("x".into()),
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert_eq!(missing.field(), Some("policyVersion"));
+}
+
+#[test]
+fn related_to_recent_repeat_and_penalties() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    // s0 lists s9 as related: viewing s0 lifts s9 with a true reason.
+    e.track(ev("view", "s0"), T0).unwrap();
+    let ranked = e.rank(&RankRequest::default(), T0).unwrap();
+    let s9 = ranked.iter().find(|r| r.id == "s9").unwrap();
+    assert!(
+        s9.reasons
+            .contains(&"Because you viewed Item 0".to_string()),
+        "{:?}",
+        s9.reasons
+    );
+    let pos =
+        |ranked: &[tailor::core::Ranked], id: &str| ranked.iter().position(|r| r.id == id).unwrap();
+    assert!(pos(&ranked, "s9") < 9);
+
+    e.track(ev("purchase", "s8"), T0).unwrap();
+    e.track(ev("purchase", "s8"), T0 + 1).unwrap();
+    let ranked = e.rank(&RankRequest::default(), T0 + 2).unwrap();
+    let s8 = ranked.iter().find(|r| r.id == "s8").unwrap();
+    assert!(
+        s8.reasons
+            .contains(&"You have bought this 2 times".to_string()),
+        "{:?}",
+        s8.reasons
+    );
+
+    e.track(ev("dismiss", "s0"), T0 + 3).unwrap();
+    let ranked = e.rank(&RankRequest::default(), T0 + 4).unwrap();
+    assert_eq!(ranked.last().unwrap().id, "s0", "dismissed goes last");
+
+    // Out of stock sinks below an otherwise equal item.
+    let mut items = catalogue();
+    items[1].in_stock = Some(false);
+    e.load_catalogue(items);
+    let ranked = e.rank(&RankRequest::default(), T0 + 5).unwrap();
+    assert!(pos(&ranked, "s1") > pos(&ranked, "s2"));
+}
+
+#[test]
+fn every_reason_is_true_of_the_history() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    for (k, id) in [
+        ("view", "s0"),
+        ("cart", "s2"),
+        ("purchase", "s4"),
+        ("view", "s7"),
+    ] {
+        e.track(ev(k, id), T0).unwrap();
+    }
+    let history_titles: Vec<String> = ["s0", "s2", "s4", "s7"]
+        .iter()
+        .map(|id| format!("Item {}", &id[1..]))
+        .collect();
+    for r in e.rank(&RankRequest::default(), T0).unwrap() {
+        assert!(r.reasons.len() <= 2);
+        for reason in &r.reasons {
+            if let Some(rest) = reason.strip_prefix("Because you ") {
+                let title = rest.split_once(' ').unwrap().1;
+                assert!(
+                    history_titles.iter().any(|t| t == title),
+                    "untrue reason {reason:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn sensitive_items_are_never_recorded_boosted_or_cited() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    let before = store.raw(PROFILE);
+    assert_eq!(
+        e.track(ev("view", "s4"), T0).unwrap(),
+        TrackOutcome::Recorded
+    );
+    let after_normal = store.raw(PROFILE);
+    assert_ne!(before, after_normal);
+    for id in ["s11", "s11", "s11"] {
+        assert_eq!(
+            e.track(ev("purchase", id), T0).unwrap(),
+            TrackOutcome::Sensitive
+        );
+    }
+    assert_eq!(
+        store.raw(PROFILE),
+        after_normal,
+        "a sensitive event changed the stored profile"
+    );
+    // Even if the profile favours a sensitive item's brand, the item gets no personal score.
+    e.track(ev("view", "s7"), T0).unwrap(); // Brand3, like s11
+    for r in e.rank(&RankRequest::default(), T0).unwrap() {
+        if r.id == "s5" || r.id == "s11" {
+            // s5 and s11 sit under pharmacy/pregnancy, marked sensitive by the config.
+            assert_eq!(r.match_pct, 0, "{r:?}");
+            assert!(r.reasons.is_empty(), "{r:?}");
+        }
+    }
+}
+
+#[test]
+fn forget_erases_every_key() {
+    let store = Shared::default();
+    store.0.borrow_mut().set("another-app", "keep me").unwrap();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s5"), T0).unwrap();
+    e.forget();
+    assert_eq!(store.keys(), vec!["another-app".to_string()]);
+    assert!(!e.personalizing(T0));
+}
+
+#[test]
+fn ranking_is_deterministic() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    for id in ["s1", "s4", "s7", "s10"] {
+        e.track(ev("view", id), T0).unwrap();
+    }
+    let a = e.rank(&RankRequest::default(), T0 + DAY).unwrap();
+    let b = open(&store, T0)
+        .rank(&RankRequest::default(), T0 + DAY)
+        .unwrap();
+    assert_eq!(a, b);
+}
