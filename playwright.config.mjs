@@ -21,7 +21,7 @@ export default defineConfig({
   },
   webServer: {
     command: `node scripts/serve.mjs ${port}`,
-    url: `http://localhost:${port}/`,
+    url: `http://localhost:${port}/pkg/package.json`, // up once the server runs and the package is built
     reuseExistingServer: false,
     timeout: 30_000,
   },

@@ -156,7 +156,23 @@ fn bad_input_errors_name_the_field() {
         .load_catalogue(js(r#"[{"id":"x","price":"cheap"}]"#))
         .unwrap_err();
     let m = message(e);
-    assert!(m.starts_with("items[0].price: invalid type"), "{m}");
+    assert_eq!(
+        m,
+        "items[0].price: expected a number, got the string \"cheap\""
+    );
+    let m = message(
+        core.load_catalogue(js(r#"[{"id":"x","related":"y"}]"#))
+            .unwrap_err(),
+    );
+    assert!(m.starts_with("items[0].related: expected a list"), "{m}");
+    let m = message(
+        core.load_catalogue(js(r#"[{"id":"x","attributes":{"size":4}}]"#))
+            .unwrap_err(),
+    );
+    assert_eq!(
+        m,
+        "items[0].attributes.size: expected a string, got the number 4"
+    );
     let e = core
         .track(js(r#"{"type":"like","item":"a"}"#), T0)
         .unwrap_err();
@@ -170,7 +186,9 @@ fn bad_input_errors_name_the_field() {
             T0,
         )
         .unwrap_err();
-    assert!(message(e).starts_with("consent.personalisation: unknown field; expected one of personalization, analytics"));
+    assert!(message(e).starts_with(
+        "consent.personalisation: unknown field; expected one of personalization, analytics"
+    ));
     let e = TailorCore::new(js(r#"{"shop":"web-test"}"#), T0)
         .err()
         .unwrap();

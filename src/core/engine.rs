@@ -23,8 +23,15 @@ pub struct ConfigInput {
 
 impl ConfigInput {
     /// The option names, as JS spells them.
-    pub const FIELDS: &'static [&'static str] =
-        &["shop", "policyVersion", "sensitive", "consentExpiryDays"];
+    /// `clock` and `wasm` belong to the JS layer, which takes them out before they get here.
+    pub const FIELDS: &'static [&'static str] = &[
+        "shop",
+        "policyVersion",
+        "sensitive",
+        "consentExpiryDays",
+        "clock",
+        "wasm",
+    ];
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

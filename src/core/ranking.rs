@@ -29,8 +29,8 @@ impl RankRequest {
 pub struct Ranked {
     pub id: String,
     pub score: f64,
-    /// 0–100: the share of candidates this item beats on what Tailor knows of the
-    /// shopper (0 when nothing personal speaks for it).
+    /// 0–100: the share of the other candidates this item outscores, shown only when
+    /// something personal speaks for it (0 otherwise). Falls as the list goes down.
     #[serde(rename = "match")]
     pub match_pct: u8,
     /// Up to two, strongest first; each is true of the shopper's own history.
@@ -81,8 +81,7 @@ pub struct Ranker {
     touched: Vec<u32>,
     repeat: Vec<u32>,
     dismissed: Vec<bool>,
-    personal: Vec<f32>,
-    sorted_personal: Vec<f32>,
+    sorted_scores: Vec<f32>,
 }
 
 /// The candidate list of a request, as catalogue indices.
@@ -174,9 +173,7 @@ impl Ranker {
         let w = WEIGHTS;
         self.prepare(cat, p, now, allow_sensitive);
         let n = cat.len().max(1) as f32;
-        // Per candidate: total score, and the personal part for the match percentage.
         let mut scored: Vec<(f32, u32)> = Vec::with_capacity(cands.len());
-        self.personal.clear();
         for &i in cands {
             let prior = w.prior * (1.0 - cat.server_rank[i as usize] as f32 / n);
             let personal = if cat.sensitive[i as usize] && !allow_sensitive {
@@ -191,12 +188,11 @@ impl Ranker {
             if !cat.in_stock[i as usize] {
                 penalty += w.out_of_stock;
             }
-            self.personal.push(personal);
             scored.push((prior + personal - penalty, i));
         }
-        self.sorted_personal.clear();
-        self.sorted_personal.extend_from_slice(&self.personal);
-        self.sorted_personal.sort_unstable_by(f32::total_cmp);
+        self.sorted_scores.clear();
+        self.sorted_scores.extend(scored.iter().map(|s| s.0));
+        self.sorted_scores.sort_unstable_by(f32::total_cmp);
 
         let by_score = |a: &(f32, u32), b: &(f32, u32)| {
             b.0.total_cmp(&a.0)
@@ -220,7 +216,7 @@ impl Ranker {
                 };
                 let personal = s.total();
                 let match_pct = if personal > 0.0 {
-                    let below = self.sorted_personal.partition_point(|&x| x < personal) as f32;
+                    let below = self.sorted_scores.partition_point(|&x| x < score) as f32;
                     (100.0 * below / denom).round().min(100.0) as u8
                 } else {
                     0

@@ -8,29 +8,92 @@ use crate::core::engine::{Config, ConfigInput};
 use crate::core::{ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_path_to_error::Segment;
 use storage::LocalStore;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Deserializes `value` into `T`; errors name the field by its path under `arg`,
-/// e.g. `items[3].price: invalid type: string "x", expected f64`.
+/// Deserializes `value` into `T`; an error names the field by its path under `arg` and
+/// says, in JS terms, what was expected and what came:
+/// `items[3].price: expected a number, got the string "cheap"`.
 fn from_js<T: DeserializeOwned + Default>(arg: &str, value: JsValue) -> Result<T, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let field = match path.as_str() {
-            "." => arg.to_owned(),
-            p if p.starts_with('[') => format!("{arg}{p}"),
-            p => format!("{arg}.{p}"),
+    let de = serde_wasm_bindgen::Deserializer::from(value.clone());
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut field = arg.to_owned();
+        let mut got = value;
+        for segment in e.path().iter() {
+            let key = match segment {
+                Segment::Seq { index } => {
+                    field.push_str(&format!("[{index}]"));
+                    JsValue::from(*index as u32)
+                }
+                Segment::Map { key } | Segment::Enum { variant: key } => {
+                    field.push('.');
+                    field.push_str(key);
+                    JsValue::from_str(key)
+                }
+                Segment::Unknown => break,
+            };
+            got = if got.is_object() {
+                js_sys::Reflect::get(&got, &key).unwrap_or(JsValue::UNDEFINED)
+            } else {
+                JsValue::UNDEFINED
+            };
+        }
+        let serde_message = e.into_inner().to_string();
+        // serde names Rust types; a raw JS TypeError means a list or object access on a primitive.
+        let expected = match serde_message.split_once("expected ") {
+            Some((_, x)) => plain_expected(x),
+            None => "a list or an object",
         };
-        // serde-wasm-bindgen's errors print as JS errors ("Error: …"); keep the words only.
-        let inner = inner.to_string();
-        let inner = inner.strip_prefix("Error: ").unwrap_or(&inner);
-        JsError::new(&format!("{field}: {inner}"))
+        JsError::new(&format!(
+            "{field}: expected {expected}, got {}",
+            describe(&got)
+        ))
     })
+}
+
+fn plain_expected(serde: &str) -> &str {
+    if ["f64", "f32", "u32", "u64", "i64", "floating", "integer"]
+        .iter()
+        .any(|t| serde.contains(t))
+    {
+        "a number"
+    } else if serde.contains("sequence") {
+        "a list"
+    } else if serde.contains("struct") || serde.contains("map") {
+        "an object"
+    } else if serde.contains("bool") {
+        "true or false"
+    } else {
+        serde
+    }
+}
+
+/// A JS value in words, for error messages (short: never a whole catalogue).
+fn describe(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        let short: String = s.chars().take(40).collect();
+        return format!("the string {short:?}");
+    }
+    if let Some(n) = v.as_f64() {
+        return format!("the number {n}");
+    }
+    if let Some(b) = v.as_bool() {
+        return b.to_string();
+    }
+    if v.is_null() {
+        "null".to_owned()
+    } else if v.is_undefined() {
+        "nothing".to_owned()
+    } else if js_sys::Array::is_array(v) {
+        "a list".to_owned()
+    } else {
+        "an object".to_owned()
+    }
 }
 
 /// serde-wasm-bindgen reads only the fields a struct names, so `deny_unknown_fields`

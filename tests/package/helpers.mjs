@@ -3,7 +3,7 @@
 // Not a spec (Playwright only runs *.spec.mjs).
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join, dirname, extname, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -136,7 +136,8 @@ export function watchPage(page) {
   return { problems, logs };
 }
 
-/** The files `npm pack` must put in the tarball: the entry, its types, the glue, the wasm. */
-export const expectedPackageFiles = ["index.d.ts", "index.js", "package.json", "tailor_core.js", "tailor_core_bg.wasm"];
-
-export const pkgManifest = () => JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+/** Every file `npm pack` puts in the tarball: the entry and its types, the generated glue and its types, the wasm. */
+export const expectedPackageFiles = [
+  "index.d.ts", "index.js", "package.json",
+  "tailor_core.d.ts", "tailor_core.js", "tailor_core_bg.wasm", "tailor_core_bg.wasm.d.ts",
+];

@@ -85,7 +85,7 @@ export interface RankRequest {
 export interface RankedItem {
   id: string;
   score: number;
-  /** 0–100: the share of candidates this item beats on what Tailor knows of the shopper. */
+  /** 0–100: the share of the other candidates this item outscores; 0 when nothing personal speaks for it. */
   match: number;
   /** Up to two human reasons, each true of the shopper's own history. */
   reasons: string[];

@@ -1,0 +1,195 @@
+// The unpacked npm tarball used without a bundler: a plain <script type="module"> imports
+// the package's index.js by URL, and the glue finds its wasm next to itself. Also: bad
+// input gets an Error naming the field, and a bad call never costs the stored profile.
+import { test, expect } from "@playwright/test";
+import { join } from "node:path";
+import { here, freshDir, packPackage, unpack, serve, watchPage } from "./helpers.mjs";
+import { readSmoke, expectSmoke } from "./smoke-expect.mjs";
+
+test.describe.configure({ mode: "serial" });
+
+const blank = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>blank</title></head><body></body></html>`;
+const smokePage = `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Tailor without a bundler</title></head>
+  <body>
+    <p id="state">running…</p>
+    <ol id="ranking"></ol>
+    <pre id="result"></pre>
+    <script type="module">
+      import { Tailor } from "/package/index.js";
+      import { runSmoke } from "/app/smoke.js";
+      runSmoke(Tailor, { shop: "plain-smoke" });
+    </script>
+  </body>
+</html>`;
+
+let tmp, server;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  tmp = freshDir("plain");
+  const { tarball } = await packPackage(join(tmp.dir, "tarball"));
+  const pkg = await unpack(tarball, join(tmp.dir, "unpacked"));
+  server = await serve({
+    mounts: { "/package/": pkg, "/app/": join(here, "vite-app") },
+    files: { "/": smokePage, "/blank": blank },
+  });
+});
+
+test.afterAll(async () => {
+  await server?.close();
+  tmp?.remove();
+});
+
+test("a plain <script type=module> imports index.js from the tarball and personalizes", async ({ page }) => {
+  const watch = watchPage(page);
+  const wasm = [];
+  page.on("response", (r) => { if (r.url().endsWith(".wasm")) wasm.push({ path: new URL(r.url()).pathname, status: r.status(), type: r.headers()["content-type"] }); });
+  await page.goto(server.url + "/");
+  const result = await readSmoke(page);
+  expectSmoke(result);
+  await expect(page.locator("#ranking li").first()).toHaveAttribute("data-id", result.after[0].id);
+  const stored = await page.evaluate(() => Object.keys(localStorage).sort());
+  expect(stored).toEqual(["tailor.v1.plain-smoke.consent", "tailor.v1.plain-smoke.profile"]);
+  expect(wasm).toEqual([{ path: "/package/tailor_core_bg.wasm", status: 200, type: "application/wasm" }]);
+  expect(watch.problems).toEqual([]);
+});
+
+/** Opens Tailor in the page with a small catalogue, consent and one view; then runs `probe`. */
+async function withTailor(page, probe) {
+  await page.goto(server.url + "/blank");
+  return page.evaluate(async (probeSource) => {
+    const { Tailor } = await import("/package/index.js");
+    const tailor = await Tailor.open({ shop: "errors", policyVersion: "2026-11" });
+    tailor.loadCatalogue([
+      { id: "sku-1", title: "Trail Runner 2", category: "shoes/running", brand: "Acme", popularity: 1 },
+      { id: "sku-2", title: "Rain Jacket", category: "outdoor/jackets", brand: "Zed", popularity: 9 },
+    ]);
+    tailor.consent.set({ personalization: true });
+    tailor.track({ type: "view", item: "sku-1" });
+    /** What a call threw (awaiting it, so rejections count too), or that it did not. */
+    const caught = async (f) => {
+      try {
+        const value = await f();
+        return { threw: false, value: JSON.stringify(value) };
+      } catch (e) {
+        return { threw: true, isError: e instanceof Error, message: String(e?.message ?? e) };
+      }
+    };
+    // eslint-disable-next-line no-new-func
+    return new Function("Tailor", "tailor", "caught", `return (${probeSource})()`)(Tailor, tailor, caught);
+  }, probe.toString());
+}
+
+test("bad input throws an Error whose message names the field; the stored profile survives", async ({ page }) => {
+  const watch = watchPage(page);
+  const r = await withTailor(page, async () => {
+    const key = "tailor.v1.errors.profile";
+    const profileBefore = localStorage.getItem(key);
+    const rankBefore = tailor.rank().map((x) => x.id);
+    const errors = {
+      eventType: await caught(() => tailor.track({ type: "like", item: "x" })),
+      eventItem: await caught(() => tailor.track({ type: "view" })),
+      searchQuery: await caught(() => tailor.track({ type: "search", item: "sku-1" })),
+      price: await caught(() => tailor.loadCatalogue([{ id: "a", price: "cheap" }])),
+      limit: await caught(() => tailor.rank({ limit: "5" })),
+      consentValue: await caught(() => tailor.consent.set({ personalization: "yes" })),
+      source: await caught(() => tailor.consent.set({ analytics: true }, { source: "cookie-banner" })),
+      policyVersion: await caught(() => Tailor.open({ shop: "x" })),
+      shop: await caught(() => Tailor.open({ shop: "no spaces", policyVersion: "2026-11" })),
+      consentExpiryDays: await caught(() => Tailor.open({ shop: "x", policyVersion: "2026-11", consentExpiryDays: 0 })),
+      clock: await caught(() => Tailor.open({ shop: "x", policyVersion: "2026-11", clock: 5 })),
+    };
+    return {
+      errors,
+      profileBefore,
+      profileAfter: localStorage.getItem(key),
+      rankBefore,
+      rankAfter: tailor.rank().map((x) => x.id),
+      status: tailor.status,
+      consent: tailor.consent.get(),
+    };
+  });
+  const expected = {
+    eventType: /^type: /,
+    eventItem: /^item: /,
+    searchQuery: /^query: /,
+    price: /^items\[0\]\.price: /,
+    limit: /^(request\.)?limit: /,
+    consentValue: /^(\w+\.)?personalization: /,
+    source: /^source: /,
+    policyVersion: /^policyVersion: /,
+    shop: /^shop: /,
+    consentExpiryDays: /^consentExpiryDays: /,
+    clock: /^clock: /,
+  };
+  for (const [name, pattern] of Object.entries(expected)) {
+    const e = r.errors[name];
+    expect(e, `${name}: ${JSON.stringify(e)}`).toMatchObject({ threw: true, isError: true });
+    expect(e.message, name).toMatch(pattern);
+  }
+  // None of it cost the shopper anything.
+  expect(r.profileBefore).toBeTruthy();
+  expect(r.profileAfter).toBe(r.profileBefore);
+  expect(r.rankAfter).toEqual(r.rankBefore);
+  expect(r.rankAfter[0]).toBe("sku-1");
+  expect(r.consent.personalization).toBe(true);
+  expect(r.status.storage).toBe("local");
+  expect(watch.problems).toEqual([]);
+});
+
+// Misspellings must not pass silently: serde-wasm-bindgen reads only the fields a struct
+// names (so #[serde(deny_unknown_fields)] alone never fires); a misspelt withdrawal taken
+// as a no-op would break "withdrawal is as easy as granting".
+test("a misspelled option, purpose, event or request field is rejected, naming it", async ({ page }) => {
+  const r = await withTailor(page, async () => ({
+    option: await caught(() => Tailor.open({ shop: "x", policyVersion: "2026-11", consentExpiryDay: 30 })),
+    purpose: await caught(() => tailor.consent.set({ personalisation: false })),
+    event: await caught(() => tailor.track({ type: "view", item: "sku-1", qty: 2 })),
+    request: await caught(() => tailor.rank({ limt: 1 })),
+    personalization: tailor.consent.get().personalization,
+  }));
+  expect(r.personalization).toBe(true);
+  expect(r.option).toMatchObject({ threw: true, isError: true, message: expect.stringMatching(/^(options\.)?consentExpiryDay: /) });
+  expect(r.purpose).toMatchObject({ threw: true, isError: true, message: expect.stringMatching(/^(consent\.)?personalisation: /) });
+  expect(r.event).toMatchObject({ threw: true, isError: true, message: expect.stringMatching(/^(event\.)?qty: /) });
+  expect(r.request).toMatchObject({ threw: true, isError: true, message: expect.stringMatching(/^(request\.)?limt: /) });
+});
+
+test("type errors read as words, without a nested \"Error: \" from the JS error's toString", async ({ page }) => {
+  const r = await withTailor(page, async () => ({
+    price: await caught(() => tailor.loadCatalogue([{ id: "a", price: "cheap" }])),
+    limit: await caught(() => tailor.rank({ limit: "5" })),
+    consent: await caught(() => tailor.consent.set({ analytics: 1 })),
+  }));
+  for (const e of [r.price, r.limit, r.consent]) {
+    expect(e.threw).toBe(true);
+    expect(e.message).not.toMatch(/Error: /);
+    expect(e.message).toMatch(/^[\w.[\]]+: \S/);
+  }
+});
+
+// A string where a list or a map is expected is explained in JS terms, not as the engine's TypeError.
+test("a string where a list or map is expected is explained, not a leaked TypeError", async ({ page }) => {
+  const r = await withTailor(page, async () => ({
+    related: await caught(() => tailor.loadCatalogue([{ id: "a", related: "sku-2" }])),
+    tags: await caught(() => tailor.loadCatalogue([{ id: "a", tags: "wool" }])),
+    attributes: await caught(() => tailor.loadCatalogue([{ id: "a", attributes: "grey" }])),
+    items: await caught(() => tailor.rank({ items: "sku-1" })),
+    categories: await caught(() => Tailor.open({ shop: "x", policyVersion: "2026-11", sensitive: { categories: "meat/pork" } })),
+  }));
+  const expected = {
+    related: /^items\[0\]\.related: /,
+    tags: /^items\[0\]\.tags: /,
+    attributes: /^items\[0\]\.attributes: /,
+    items: /^(request\.)?items: /,
+    categories: /^(options\.)?sensitive\.categories: /,
+  };
+  for (const [name, pattern] of Object.entries(expected)) {
+    expect(r[name], name).toMatchObject({ threw: true, isError: true });
+    expect(r[name].message, name).toMatch(pattern);
+    expect(r[name].message, name).not.toMatch(/TypeError|Reflect\.get/);
+    expect(r[name].message, name).toMatch(/expected a list/);
+  }
+});
