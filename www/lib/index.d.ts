@@ -204,6 +204,12 @@ export declare class Tailor extends EventTarget {
   /** Stops listening to other tabs and frees the wasm memory. */
   close(): void;
 
+  /** Fires when the shopper's consent changed: here, in another tab, or by `forget()`. */
   addEventListener(type: "consentchange", listener: (e: CustomEvent<ConsentState>) => void, options?: boolean | AddEventListenerOptions): void;
+  /**
+   * Fires whenever what Tailor keeps changed other than by this page's own `track`: consent,
+   * `forget()`, or another tab's events. Re-rank on it.
+   */
+  addEventListener(type: "change", listener: (e: CustomEvent<{ origin: "this-page" | "other-tab" }>) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
 }

@@ -40,10 +40,15 @@ export class Tailor extends EventTarget {
     const prefix = core.keyPrefix();
     // Another tab changed consent or profile (or cleared storage): take it over at once.
     this.#onStorage = (e) => {
-      if (e.storageArea !== globalThis.localStorage) return;
+      try {
+        if (e.storageArea !== globalThis.localStorage) return;
+      } catch {
+        return; // storage is disabled here: this page runs in memory and shares nothing
+      }
       if (e.key !== null && !e.key.startsWith(prefix)) return;
+      const before = JSON.stringify(this.consent.get());
       this.#core.reload(this.#clock());
-      this.dispatchEvent(new CustomEvent("consentchange", { detail: this.consent.get() }));
+      this.#changed(JSON.stringify(this.consent.get()) !== before, "other-tab");
     };
     globalThis.addEventListener?.("storage", this.#onStorage);
 
@@ -53,7 +58,7 @@ export class Tailor extends EventTarget {
       get: () => self.#core.getConsent(self.#clock()),
       set(change, { source = "api" } = {}) {
         const state = self.#core.setConsent(change, source, self.#clock());
-        self.dispatchEvent(new CustomEvent("consentchange", { detail: state }));
+        self.#changed(true, "this-page");
         return state;
       },
     });
@@ -91,7 +96,14 @@ export class Tailor extends EventTarget {
   /** Erases everything Tailor stored for this shop, consent record included. */
   forget() {
     this.#core.forget();
-    this.dispatchEvent(new CustomEvent("consentchange", { detail: this.consent.get() }));
+    this.#changed(true, "this-page");
+  }
+
+  /** `consentchange` when consent changed; `change` whenever what Tailor keeps changed
+   *  other than by this page's own `track` (consent, forget, another tab's events). */
+  #changed(consentChanged, origin) {
+    if (consentChanged) this.dispatchEvent(new CustomEvent("consentchange", { detail: this.consent.get() }));
+    this.dispatchEvent(new CustomEvent("change", { detail: { origin } }));
   }
 
   /** Stops listening to other tabs and frees the wasm memory. The instance is unusable after. */

@@ -70,6 +70,10 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
     console.log(personalization, e.detail.analytics, e.detail.policyVersion);
   });
   tailor.addEventListener("consentchange", (e) => console.log(e.detail.updatedAt), { once: true });
+  tailor.addEventListener("change", (e) => {
+    const origin: "this-page" | "other-tab" = e.detail.origin;
+    console.log(origin);
+  });
 
   // catalogue
   const summary = tailor.loadCatalogue(items);
@@ -162,6 +166,8 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   const notBoolean: boolean = status.storage;
   // @ts-expect-error the consent detail has no such purpose
   tailor.addEventListener("consentchange", (e) => e.detail.personalisation);
+  // @ts-expect-error a change event's origin is "this-page" or "other-tab", not a number
+  tailor.addEventListener("change", (e) => { const n: number = e.detail.origin; return n; });
   // @ts-expect-error rank returns an array, not a promise
   await tailor.rank().then(() => 0);
 
