@@ -27,7 +27,7 @@ suite() {
 }
 
 suite "native core" cargo test --quiet
-suite "wasm in Chromium" cargo test --quiet --target wasm32-unknown-unknown --test web
+suite "wasm in Chromium" cargo test --target wasm32-unknown-unknown --test web
 suite "package build + size budget" node scripts/build.mjs
 suite "demo catalogue" cargo run --quiet --release --bin make-catalogue
 if [ -f pkg/package.json ] && [ -f www/data/catalogue.json ]; then

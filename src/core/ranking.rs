@@ -136,21 +136,19 @@ pub fn server_order(cat: &Catalogue, mut cands: Vec<u32>, limit: usize) -> Vec<R
         .collect()
 }
 
-/// Turns `flowers/roses_red` into "Roses red": the last path segment, readable.
+/// Turns `flowers/roses_red` into "Roses red": the last path segment, readable. Only
+/// the first letter changes case (ASCII only: no Unicode tables in the wasm), so names
+/// such as "USB cables" or "Épicerie" stay as the shop wrote them.
 fn category_label(path: &str) -> String {
-    let seg = path
+    let mut label = path
         .rsplit('/')
         .next()
         .unwrap_or(path)
         .replace(['_', '-'], " ");
-    let mut chars = seg.chars();
-    match chars.next() {
-        Some(f) => f
-            .to_uppercase()
-            .chain(chars.flat_map(|c| c.to_lowercase()))
-            .collect(),
-        None => seg,
+    if let Some(first) = label.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    label
 }
 
 fn fill(v: &mut Vec<f32>, n: usize) {
@@ -497,5 +495,18 @@ struct Signals {
 impl Signals {
     fn total(&self) -> f32 {
         self.category + self.brand + self.attribute + self.price + self.related + self.repeat
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::category_label;
+
+    #[test]
+    fn category_labels_keep_the_shops_spelling() {
+        assert_eq!(category_label("flowers/roses_red"), "Roses red");
+        assert_eq!(category_label("tech/USB cables"), "USB cables");
+        assert_eq!(category_label("Épicerie"), "Épicerie");
+        assert_eq!(category_label("dairy/cheese"), "Cheese");
     }
 }
