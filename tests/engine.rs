@@ -3,7 +3,8 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use tailor::core::engine::{Config, ConfigInput, SensitiveInput};
+use tailor::core::engine::{Ask, Config, ConfigInput, RemoveTarget, SensitiveInput};
+use tailor::core::Purpose;
 use tailor::core::{
     ConsentChange, Engine, EventInput, ItemInput, MemoryStore, RankRequest, Source, Store,
     StoreError, TrackOutcome,
@@ -50,6 +51,7 @@ fn config(policy: &str) -> Config {
             categories: vec!["pharmacy/pregnancy".into()],
         }),
         consent_expiry_days: None,
+        policy_note: Some("We now keep consent for six months.".into()),
     })
     .unwrap()
 }
@@ -92,7 +94,7 @@ fn catalogue() -> Vec<ItemInput> {
 }
 
 fn open(store: &Shared, now: i64) -> Engine<Shared> {
-    let mut e = Engine::open(config("v1"), Some(store.clone()), None, now);
+    let mut e = Engine::open(config("v1"), Some(store.clone()), None, false, now);
     e.load_catalogue(catalogue());
     e
 }
@@ -265,7 +267,7 @@ fn a_new_policy_version_or_expiry_ends_consent() {
     let mut e = open(&store, T0);
     grant(&mut e, true, T0);
     e.track(ev("view", "s5"), T0).unwrap();
-    let e2 = Engine::open(config("v2"), Some(store.clone()), None, T0 + 1);
+    let e2 = Engine::open(config("v2"), Some(store.clone()), None, false, T0 + 1);
     assert!(!e2.personalizing(T0 + 1));
     assert_eq!(e2.consent_state(T0 + 1).updated_at, None);
 
@@ -460,4 +462,282 @@ fn ranking_is_deterministic() {
         .rank(&RankRequest::default(), T0 + DAY)
         .unwrap();
     assert_eq!(a, b);
+}
+
+const SENSITIVE_KEY: &str = "tailor.v1.test-shop.sensitive";
+
+fn set(e: &mut Engine<Shared>, change: ConsentChange, now: i64) {
+    e.set_consent(&change, Source::Widget, now);
+}
+
+#[test]
+fn the_sensitive_purpose_keeps_its_learning_apart_and_withdrawal_erases_exactly_it() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    // Sensitive alone does nothing: it counts only with personalization.
+    set(
+        &mut e,
+        ConsentChange {
+            sensitive: Some(true),
+            ..Default::default()
+        },
+        T0,
+    );
+    assert!(!e.consent_state(T0).sensitive);
+    grant(&mut e, true, T0);
+    assert!(e.consent_state(T0).sensitive);
+    e.track(ev("view", "s4"), T0).unwrap();
+    let main_before = store.raw(PROFILE);
+    assert_eq!(
+        e.track(ev("view", "s5"), T0).unwrap(),
+        TrackOutcome::Recorded
+    );
+    assert_eq!(
+        e.track(ev("purchase", "s11"), T0).unwrap(),
+        TrackOutcome::Recorded
+    );
+    assert_eq!(
+        store.raw(PROFILE),
+        main_before,
+        "sensitive learning leaked into the main profile"
+    );
+    assert!(store.raw(SENSITIVE_KEY).is_some());
+    // Used for personalization, with reasons, now that the shopper allowed it.
+    let ranked = e.rank(&RankRequest::default(), T0).unwrap();
+    let s11 = ranked.iter().find(|r| r.id == "s11").unwrap();
+    assert!(s11.match_pct > 0 && !s11.reasons.is_empty(), "{s11:?}");
+    assert!(e.describe(T0).sensitive.is_some());
+
+    set(
+        &mut e,
+        ConsentChange {
+            sensitive: Some(false),
+            ..Default::default()
+        },
+        T0 + 1,
+    );
+    assert_eq!(store.raw(SENSITIVE_KEY), None);
+    assert_eq!(
+        store.raw(PROFILE),
+        main_before,
+        "the rest of the profile stays"
+    );
+    assert!(e.sensitive_profile().is_empty());
+    assert_eq!(
+        e.track(ev("view", "s5"), T0 + 2).unwrap(),
+        TrackOutcome::Sensitive
+    );
+    let ranked = e.rank(&RankRequest::default(), T0 + 2).unwrap();
+    assert!(ranked
+        .iter()
+        .filter(|r| r.id == "s5" || r.id == "s11")
+        .all(|r| r.match_pct == 0 && r.reasons.is_empty()));
+
+    // Withdrawing personalization erases both parts.
+    set(
+        &mut e,
+        ConsentChange {
+            sensitive: Some(true),
+            ..Default::default()
+        },
+        T0 + 3,
+    );
+    e.track(ev("view", "s5"), T0 + 3).unwrap();
+    grant(&mut e, false, T0 + 4);
+    assert_eq!(store.keys(), vec![CONSENT.to_string()]);
+}
+
+#[test]
+fn every_choice_is_logged_with_its_source_across_policy_versions() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    set(
+        &mut e,
+        ConsentChange {
+            analytics: Some(true),
+            personalization: Some(false),
+            ..Default::default()
+        },
+        T0 + 5,
+    );
+    let mut e2 = Engine::open(config("v2"), Some(store.clone()), None, false, T0 + 6);
+    e2.set_consent(
+        &ConsentChange {
+            personalization: Some(true),
+            ..Default::default()
+        },
+        Source::Widget,
+        T0 + 7,
+    );
+    let log: Vec<(Purpose, bool, Source, &str)> = e2
+        .consent_log()
+        .iter()
+        .map(|l| (l.purpose, l.granted, l.source, l.policy_version.as_str()))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            (Purpose::Personalization, true, Source::Api, "v1"),
+            (Purpose::Personalization, false, Source::Widget, "v1"),
+            (Purpose::Analytics, true, Source::Widget, "v1"),
+            (Purpose::Personalization, true, Source::Widget, "v2"),
+        ]
+    );
+    // The v1 analytics grant does not carry over to v2.
+    assert!(!e2.consent_state(T0 + 8).analytics);
+}
+
+#[test]
+fn the_widget_is_told_when_to_ask_and_why() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    assert_eq!(e.consent_state(T0).ask, Some(Ask::FirstVisit));
+    assert_eq!(e.consent_state(T0).policy_note, None);
+    grant(&mut e, false, T0);
+    assert_eq!(e.consent_state(T0).ask, None, "a refusal is an answer");
+    grant(&mut e, true, T0);
+    assert_eq!(e.consent_state(T0).ask, None);
+    let e2 = Engine::open(config("v2"), Some(store.clone()), None, false, T0);
+    let state = e2.consent_state(T0);
+    assert_eq!(state.ask, Some(Ask::PolicyChanged));
+    assert_eq!(
+        state.policy_note.as_deref(),
+        Some("We now keep consent for six months.")
+    );
+    assert!(!state.personalization);
+    let late = open(&store, T0 + 183 * DAY);
+    assert_eq!(late.consent_state(T0 + 183 * DAY).ask, Some(Ask::Expired));
+}
+
+#[test]
+fn global_privacy_control_refuses_analytics_until_the_shopper_says_otherwise() {
+    let store = Shared::default();
+    let mut e = Engine::open(config("v1"), Some(store.clone()), None, true, T0);
+    let state = e.consent_state(T0);
+    assert!(state.gpc && !state.analytics);
+    assert_eq!(state.sources.analytics, Some(Source::BrowserSignal));
+    assert_eq!(
+        state.ask,
+        Some(Ask::FirstVisit),
+        "the browser's signal does not answer for the shopper"
+    );
+    assert_eq!(e.consent_log().len(), 1);
+    // Nothing but the consent record was written.
+    assert_eq!(store.keys(), vec![CONSENT.to_string()]);
+    // An explicit opt-in counts, and a later visit with GPC does not undo it.
+    e.load_catalogue(catalogue());
+    set(
+        &mut e,
+        ConsentChange {
+            analytics: Some(true),
+            ..Default::default()
+        },
+        T0 + 1,
+    );
+    let again = Engine::open(config("v1"), Some(store.clone()), None, true, T0 + 2);
+    assert!(again.consent_state(T0 + 2).analytics);
+    assert_eq!(
+        again.consent_state(T0 + 2).sources.analytics,
+        Some(Source::Widget)
+    );
+    assert_eq!(again.consent_log().len(), 2);
+}
+
+#[test]
+fn removing_an_interest_erases_it_and_blocks_it_until_allowed() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    for id in ["s3", "s9", "s2"] {
+        e.track(ev("view", id), T0).unwrap();
+    }
+    let removed = e
+        .remove(
+            RemoveTarget {
+                interest: Some("dairy/cheese".into()),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap();
+    assert!(removed);
+    let d = e.describe(T0);
+    assert!(d.interests.iter().all(|i| i.key != "dairy/cheese"));
+    assert!(d.interests.iter().any(|i| i.key == "dairy/milk"));
+    assert!(d.recent.iter().all(|r| r.id != "s3" && r.id != "s9"));
+    assert_eq!(d.blocked, vec!["dairy/cheese".to_string()]);
+    // Stored, too.
+    let reopened = open(&store, T0);
+    assert_eq!(reopened.profile().blocked, vec!["dairy/cheese".to_string()]);
+    assert_eq!(
+        e.track(ev("view", "s3"), T0).unwrap(),
+        TrackOutcome::Blocked
+    );
+    let ranked = e.rank(&RankRequest::default(), T0).unwrap();
+    assert!(ranked
+        .iter()
+        .filter(|r| r.id == "s3" || r.id == "s9")
+        .all(|r| r.match_pct == 0 && r.reasons.is_empty()));
+
+    assert!(e.allow("dairy/cheese", T0));
+    assert_eq!(
+        e.track(ev("view", "s3"), T0).unwrap(),
+        TrackOutcome::Recorded
+    );
+
+    // One item's history.
+    assert!(e
+        .remove(
+            RemoveTarget {
+                item: Some("s2".into()),
+                ..Default::default()
+            },
+            T0
+        )
+        .unwrap());
+    assert!(e.describe(T0).recent.iter().all(|r| r.id != "s2"));
+    // A brand.
+    assert!(e
+        .remove(
+            RemoveTarget {
+                brand: Some("Brand3".into()),
+                ..Default::default()
+            },
+            T0
+        )
+        .unwrap());
+    assert_eq!(
+        e.track(ev("view", "s7"), T0).unwrap(),
+        TrackOutcome::Blocked
+    );
+    // Exactly one target.
+    let err = e
+        .remove(
+            RemoveTarget {
+                brand: Some("x".into()),
+                item: Some("y".into()),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(err.field(), Some("target"));
+}
+
+#[test]
+fn without_consent_removal_stores_nothing() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    assert!(!e
+        .remove(
+            RemoveTarget {
+                interest: Some("dairy".into()),
+                ..Default::default()
+            },
+            T0
+        )
+        .unwrap());
+    assert!(!e.allow("dairy", T0));
+    assert!(store.keys().is_empty());
 }

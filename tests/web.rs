@@ -29,8 +29,12 @@ fn message(e: wasm_bindgen::JsError) -> String {
 }
 
 fn open() -> TailorCore {
-    let mut core =
-        TailorCore::new(js(r#"{"shop":"web-test","policyVersion":"2026-11"}"#), T0).unwrap();
+    let mut core = TailorCore::new(
+        js(r#"{"shop":"web-test","policyVersion":"2026-11"}"#),
+        T0,
+        false,
+    )
+    .unwrap();
     core.load_catalogue(js(r#"[
         {"id":"a","title":"Apple","category":"fruit/apples","popularity":9},
         {"id":"b","title":"Brie","category":"dairy/cheese","popularity":8},
@@ -187,9 +191,9 @@ fn bad_input_errors_name_the_field() {
         )
         .unwrap_err();
     assert!(message(e).starts_with(
-        "consent.personalisation: unknown field; expected one of personalization, analytics"
+        "consent.personalisation: unknown field; expected one of personalization, analytics, sensitive"
     ));
-    let e = TailorCore::new(js(r#"{"shop":"web-test"}"#), T0)
+    let e = TailorCore::new(js(r#"{"shop":"web-test"}"#), T0, false)
         .err()
         .unwrap();
     assert!(message(e).starts_with("policyVersion: missing"));

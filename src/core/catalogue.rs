@@ -295,7 +295,8 @@ impl Catalogue {
 
         // The server's order: popularity descending, ties in the order given.
         let mut order: Vec<u32> = (0..c.ids.len() as u32).collect();
-        order.sort_by(|&a, &b| {
+        // Unstable sorts only, with total tie-breaks: each stable sort adds a driftsort copy to the wasm.
+        order.sort_unstable_by(|&a, &b| {
             c.popularity[b as usize]
                 .total_cmp(&c.popularity[a as usize])
                 .then(a.cmp(&b))

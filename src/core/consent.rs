@@ -70,7 +70,23 @@ pub struct Choice {
 pub struct Consent {
     pub policy_version: String,
     pub choices: [Option<Choice>; 3],
+    /// Every grant and withdrawal, oldest first, across policy versions: proof of consent.
+    pub log: Vec<LogEntry>,
 }
+
+/// One grant or withdrawal as the consent log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    pub purpose: Purpose,
+    pub granted: bool,
+    pub at: Millis,
+    pub source: Source,
+    pub policy_version: String,
+}
+
+/// The log keeps the newest entries: enough to prove the standing choices, bounded in size.
+pub const LOG_CAP: usize = 100;
 
 /// A change the caller asks for; absent purposes are left as they are.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -78,10 +94,11 @@ pub struct Consent {
 pub struct ConsentChange {
     pub personalization: Option<bool>,
     pub analytics: Option<bool>,
+    pub sensitive: Option<bool>,
 }
 
 impl ConsentChange {
-    pub const FIELDS: &'static [&'static str] = &["personalization", "analytics"];
+    pub const FIELDS: &'static [&'static str] = &["personalization", "analytics", "sensitive"];
 }
 
 impl ConsentChange {
@@ -89,8 +106,7 @@ impl ConsentChange {
         match p {
             Purpose::Personalization => self.personalization,
             Purpose::Analytics => self.analytics,
-            // Not settable yet: it comes with its own erasure rules, so it is never granted.
-            Purpose::Sensitive => None,
+            Purpose::Sensitive => self.sensitive,
         }
     }
 }
@@ -156,11 +172,9 @@ impl Consent {
         now: Millis,
     ) -> Vec<Purpose> {
         if self.policy_version != policy_version {
-            // Choices made under another policy no longer count; start over.
-            *self = Consent {
-                policy_version: policy_version.to_owned(),
-                choices: [None; 3],
-            };
+            // Choices made under another policy no longer count; the log stays as proof.
+            self.policy_version = policy_version.to_owned();
+            self.choices = [None; 3];
         }
         let mut withdrawn = Vec::new();
         for p in Purpose::ALL {
@@ -172,6 +186,16 @@ impl Consent {
                     granted,
                     at: now,
                     source,
+                });
+                if self.log.len() >= LOG_CAP {
+                    self.log.remove(0);
+                }
+                self.log.push(LogEntry {
+                    purpose: p,
+                    granted,
+                    at: now,
+                    source,
+                    policy_version: policy_version.to_owned(),
                 });
             }
         }
@@ -195,6 +219,16 @@ impl Consent {
                 out.push_str(c.source.name());
             }
         }
+        for e in &self.log {
+            out.push_str("\nlog ");
+            out.push_str(e.purpose.name());
+            out.push_str(if e.granted { " 1 " } else { " 0 " });
+            out.push_str(&e.at.to_string());
+            out.push(' ');
+            out.push_str(e.source.name());
+            out.push(' ');
+            out.push_str(&e.policy_version);
+        }
         out
     }
 
@@ -217,15 +251,16 @@ impl Consent {
         let mut c = Consent {
             policy_version: policy.to_owned(),
             choices: [None; 3],
+            log: Vec::new(),
         };
-        for line in lines {
-            let parts: Vec<&str> = line.split(' ').collect();
-            let [name, flag, at, source] = parts[..] else {
-                return Err(ReadError::Unreadable);
-            };
+        let parse_choice = |purpose: &str,
+                            flag: &str,
+                            at: &str,
+                            source: &str|
+         -> Result<(Purpose, Choice), ReadError> {
             let p = Purpose::ALL
                 .into_iter()
-                .find(|p| p.name() == name)
+                .find(|p| p.name() == purpose)
                 .ok_or(ReadError::Unreadable)?;
             let granted = match flag {
                 "1" => true,
@@ -234,15 +269,37 @@ impl Consent {
             };
             let at: Millis = at.parse().map_err(|_| ReadError::Unreadable)?;
             let source = Source::parse(source).ok_or(ReadError::Unreadable)?;
-            if c.choices[index(p)]
-                .replace(Choice {
+            Ok((
+                p,
+                Choice {
                     granted,
                     at,
                     source,
-                })
-                .is_some()
-            {
-                return Err(ReadError::Unreadable);
+                },
+            ))
+        };
+        for line in lines {
+            let parts: Vec<&str> = line.split(' ').collect();
+            match parts[..] {
+                ["log", purpose, flag, at, source, policy]
+                    if c.log.len() < LOG_CAP && !policy.is_empty() =>
+                {
+                    let (p, ch) = parse_choice(purpose, flag, at, source)?;
+                    c.log.push(LogEntry {
+                        purpose: p,
+                        granted: ch.granted,
+                        at: ch.at,
+                        source: ch.source,
+                        policy_version: policy.to_owned(),
+                    });
+                }
+                [purpose, flag, at, source] if c.log.is_empty() => {
+                    let (p, ch) = parse_choice(purpose, flag, at, source)?;
+                    if c.choices[index(p)].replace(ch).is_some() {
+                        return Err(ReadError::Unreadable);
+                    }
+                }
+                _ => return Err(ReadError::Unreadable),
             }
         }
         Ok(c)
@@ -285,13 +342,52 @@ mod tests {
         let text = c.encode("shop-a");
         assert_eq!(
             text,
-            "tailor-consent 1\nshop shop-a\npolicy v1\npersonalization 1 1000 api"
+            "tailor-consent 1\nshop shop-a\npolicy v1\npersonalization 1 1000 api\nlog personalization 1 1000 api v1"
         );
         let back = Consent::decode(&text, "shop-a").unwrap();
         assert_eq!(back, c);
         assert!(back.granted(Purpose::Personalization, "v1", 2000, 182));
         assert!(!back.granted(Purpose::Analytics, "v1", 2000, 182));
         assert!(!back.granted(Purpose::Personalization, "v2", 2000, 182));
+    }
+
+    #[test]
+    fn the_log_keeps_every_choice_across_policies_and_is_bounded() {
+        let mut c = Consent::default();
+        c.apply(&grant(true), "v1", Source::Widget, 1);
+        c.apply(
+            &ConsentChange {
+                analytics: Some(false),
+                ..Default::default()
+            },
+            "v1",
+            Source::BrowserSignal,
+            2,
+        );
+        c.apply(&grant(false), "v2", Source::Api, 3);
+        let back = Consent::decode(&c.encode("s"), "s").unwrap();
+        assert_eq!(back, c);
+        let log: Vec<(Purpose, bool, Source, &str)> = back
+            .log
+            .iter()
+            .map(|e| (e.purpose, e.granted, e.source, e.policy_version.as_str()))
+            .collect();
+        assert_eq!(
+            log,
+            [
+                (Purpose::Personalization, true, Source::Widget, "v1"),
+                (Purpose::Analytics, false, Source::BrowserSignal, "v1"),
+                (Purpose::Personalization, false, Source::Api, "v2"),
+            ]
+        );
+        // Under v2 only the v2 choice stands.
+        assert_eq!(back.choice(Purpose::Analytics), None);
+        for t in 0..300 {
+            c.apply(&grant(t % 2 == 0), "v2", Source::Api, 10 + t);
+        }
+        assert_eq!(c.log.len(), LOG_CAP);
+        assert_eq!(c.log.last().unwrap().at, 309);
+        assert_eq!(Consent::decode(&c.encode("s"), "s").unwrap(), c);
     }
 
     #[test]
@@ -334,6 +430,8 @@ mod tests {
             &good.replace("personalization", "everything"),
             &format!("{good}\npersonalization 1 0 api"),
             &format!("{good}\n"),
+            &format!("{good}\nlog personalization 1 0 api"),
+            &format!("{good}\nlog personalization 1 0 api v1\npersonalization 1 0 api"),
         ] {
             assert_eq!(
                 Consent::decode(bad, "s"),

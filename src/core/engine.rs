@@ -1,12 +1,15 @@
 //! The engine behind `Tailor`: ties consent, profile, catalogue and storage together
 //! and enforces the promises of DESIGN.md at one place — nothing is recorded or stored
 //! before consent, withdrawal erases at once, unreadable state means no consent.
+//!
+//! What is learned from sensitive items (only with the `sensitive` purpose) lives in a
+//! profile of its own under its own key, so withdrawing that purpose erases exactly it.
 
-use super::catalogue::{Catalogue, ItemInput, LoadSummary};
-use super::consent::{self, Consent, ConsentChange, Purpose, ReadError, Source};
+use super::catalogue::{path_is_under, Catalogue, ItemInput, LoadSummary};
+use super::consent::{self, Consent, ConsentChange, LogEntry, Purpose, ReadError, Source};
 use super::event::EventInput;
-use super::profile::Profile;
-use super::ranking::{self, RankRequest, Ranked, Ranker};
+use super::profile::{Affinities, Profile};
+use super::ranking::{self, RankRequest, Ranked, Ranker, Shopper};
 use super::storage::{FallbackStore, Store, StoreError};
 use super::{Error, Millis};
 use serde::{Deserialize, Serialize};
@@ -17,16 +20,17 @@ use serde::{Deserialize, Serialize};
 pub struct ConfigInput {
     pub shop: Option<String>,
     pub policy_version: Option<String>,
+    pub policy_note: Option<String>,
     pub sensitive: Option<SensitiveInput>,
     pub consent_expiry_days: Option<f64>,
 }
 
 impl ConfigInput {
-    /// The option names, as JS spells them.
     /// `clock` and `wasm` belong to the JS layer, which takes them out before they get here.
     pub const FIELDS: &'static [&'static str] = &[
         "shop",
         "policyVersion",
+        "policyNote",
         "sensitive",
         "consentExpiryDays",
         "clock",
@@ -44,9 +48,12 @@ pub struct SensitiveInput {
 pub struct Config {
     pub shop: String,
     pub policy_version: String,
+    pub policy_note: Option<String>,
     pub sensitive_categories: Vec<String>,
     pub consent_expiry_days: u32,
 }
+
+const MAX_POLICY_NOTE: usize = 500;
 
 impl Config {
     pub fn new(input: ConfigInput) -> Result<Config, Error> {
@@ -64,6 +71,16 @@ impl Config {
             )
         })?;
         consent::validate_label("policyVersion", &policy_version)?;
+        let policy_note = match input.policy_note.map(|n| n.trim().to_owned()) {
+            Some(n) if n.chars().count() > MAX_POLICY_NOTE => {
+                return Err(Error::invalid(
+                    "policyNote",
+                    "longer than 500 characters; say what changed in a sentence or two",
+                ))
+            }
+            Some(n) if n.is_empty() => None,
+            n => n,
+        };
         let consent_expiry_days = match input.consent_expiry_days {
             None => consent::DEFAULT_EXPIRY_DAYS,
             Some(d) if d.is_finite() && (1.0..=395.0).contains(&d) && d.fract() == 0.0 => d as u32,
@@ -94,6 +111,7 @@ impl Config {
         Ok(Config {
             shop,
             policy_version,
+            policy_note,
             sensitive_categories,
             consent_expiry_days,
         })
@@ -113,6 +131,8 @@ pub enum TrackOutcome {
     NoConsent,
     /// The item is sensitive and the sensitive purpose is not granted.
     Sensitive,
+    /// The item is under a topic the shopper removed.
+    Blocked,
 }
 
 impl TrackOutcome {
@@ -121,6 +141,7 @@ impl TrackOutcome {
             TrackOutcome::Recorded => "recorded",
             TrackOutcome::NoConsent => "no-consent",
             TrackOutcome::Sensitive => "sensitive",
+            TrackOutcome::Blocked => "blocked",
         }
     }
 }
@@ -136,14 +157,37 @@ pub struct Status {
     pub last_error: Option<String>,
 }
 
+/// Why the widget should ask the shopper now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ask {
+    FirstVisit,
+    PolicyChanged,
+    Expired,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsentState {
     pub personalization: bool,
     pub analytics: bool,
+    /// Counts only together with personalization.
+    pub sensitive: bool,
     pub policy_version: String,
     /// When the shopper last chose anything under this policy (ms), if ever.
     pub updated_at: Option<Millis>,
+    pub ask: Option<Ask>,
+    pub policy_note: Option<String>,
+    /// The browser sent Global Privacy Control.
+    pub gpc: bool,
+    pub sources: Sources,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sources {
+    pub personalization: Option<Source>,
+    pub analytics: Option<Source>,
+    pub sensitive: Option<Source>,
 }
 
 /// The profile in human terms, for the shopper.
@@ -154,12 +198,18 @@ pub struct Description {
     pub recent: Vec<DescribedItem>,
     pub purchased: Vec<DescribedItem>,
     pub dismissed: usize,
+    pub blocked: Vec<String>,
+    /// What was learned from sensitive items, kept apart; `None` when there is none.
+    pub sensitive: Option<Box<Description>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Interest {
     pub key: String,
-    /// 0–100, relative to the strongest interest of its kind.
+    pub label: String,
+    /// Category level (1 = department); 0 for brands.
+    pub depth: u8,
+    /// 0–100, relative to the strongest of its kind and level.
     pub weight: u8,
 }
 
@@ -174,11 +224,31 @@ pub struct DescribedItem {
     pub count: u32,
 }
 
+/// What `profile.remove` takes: exactly one of the three.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveTarget {
+    pub interest: Option<String>,
+    pub brand: Option<String>,
+    pub item: Option<String>,
+}
+
+impl RemoveTarget {
+    pub const FIELDS: &'static [&'static str] = &["interest", "brand", "item"];
+}
+
+const PROFILE: &str = "profile";
+const SENSITIVE: &str = "sensitive";
+const CONSENT: &str = "consent";
+
 pub struct Engine<S: Store> {
     config: Config,
     store: FallbackStore<S>,
     consent: Consent,
     profile: Profile,
+    /// Learned from sensitive items, with the sensitive purpose only.
+    sensitive_profile: Profile,
+    gpc: bool,
     catalogue: Option<Catalogue>,
     ranker: Ranker,
     last_error: Option<String>,
@@ -186,11 +256,13 @@ pub struct Engine<S: Store> {
 
 impl<S: Store> Engine<S> {
     /// Opens Tailor over `primary` (None if the browser refused storage outright).
-    /// Never fails on bad stored state: it reads as "no consent" and says so in `status`.
+    /// `gpc`: the browser sends Global Privacy Control. Never fails on bad stored state:
+    /// it reads as "no consent" and says so in `status`.
     pub fn open(
         config: Config,
         primary: Option<S>,
         open_error: Option<StoreError>,
+        gpc: bool,
         now: Millis,
     ) -> Engine<S> {
         let prefix = config.key_prefix();
@@ -199,6 +271,8 @@ impl<S: Store> Engine<S> {
             config,
             consent: Consent::default(),
             profile: Profile::default(),
+            sensitive_profile: Profile::default(),
+            gpc,
             catalogue: None,
             ranker: Ranker::default(),
             last_error: None,
@@ -211,15 +285,19 @@ impl<S: Store> Engine<S> {
         self.config.key_prefix()
     }
 
+    pub fn shop(&self) -> &str {
+        &self.config.shop
+    }
+
     fn key(&self, name: &str) -> String {
         let mut k = self.config.key_prefix();
         k.push_str(name);
         k
     }
 
-    /// Re-reads consent and profile from storage: on open, and when another tab changed them.
+    /// Re-reads consent and profiles from storage: on open, and when another tab changed them.
     pub fn reload(&mut self, now: Millis) {
-        self.consent = match self.store.get(&self.key("consent")) {
+        self.consent = match self.store.get(&self.key(CONSENT)) {
             None => Consent::default(),
             Some(text) => {
                 Consent::decode(&text, &self.config.shop).unwrap_or_else(|err: ReadError| {
@@ -228,27 +306,54 @@ impl<S: Store> Engine<S> {
                 })
             }
         };
-        self.profile = Profile::default();
-        let profile_key = self.key("profile");
-        if self.personalizing(now) {
-            if let Some(text) = self.store.get(&profile_key) {
-                match Profile::decode(&text) {
-                    Ok(p) => self.profile = p,
-                    Err(_) => {
-                        self.last_error =
-                            Some("the stored profile is unreadable; starting a new one".to_owned())
-                    }
-                }
+        // Global Privacy Control: with no choice of the shopper's on analytics under this
+        // policy, the browser's signal is recorded as a refusal (and logged as its source).
+        let current = self.consent.policy_version == self.config.policy_version;
+        if self.gpc && !(current && self.consent.choice(Purpose::Analytics).is_some()) {
+            let refuse = ConsentChange {
+                analytics: Some(false),
+                ..Default::default()
+            };
+            self.consent.apply(
+                &refuse,
+                &self.config.policy_version,
+                Source::BrowserSignal,
+                now,
+            );
+            let record = self.consent.encode(&self.config.shop);
+            self.store.set(&self.key(CONSENT), &record);
+        }
+        let personalizing = self.personalizing(now);
+        let sensitive = self.sensitive_allowed(now);
+        self.profile = self.load_profile(PROFILE, personalizing);
+        self.sensitive_profile = self.load_profile(SENSITIVE, sensitive);
+    }
+
+    /// Reads a stored profile if its purpose is granted; if not, a stored one must not
+    /// outlive the consent (withdrawn elsewhere, expired, new policy, unreadable): erased.
+    fn load_profile(&mut self, name: &str, allowed: bool) -> Profile {
+        let key = self.key(name);
+        let stored = self.store.get(&key);
+        match stored {
+            Some(text) if allowed => Profile::decode(&text).unwrap_or_else(|_| {
+                self.last_error =
+                    Some("a stored profile is unreadable; starting a new one".to_owned());
+                Profile::default()
+            }),
+            Some(_) => {
+                self.store.remove(&key);
+                Profile::default()
             }
-        } else if self.store.get(&profile_key).is_some() {
-            // Consent no longer counts (withdrawn elsewhere, expired, new policy,
-            // unreadable): a profile must not outlive it.
-            self.store.remove(&profile_key);
+            None => Profile::default(),
         }
     }
 
     pub fn personalizing(&self, now: Millis) -> bool {
         self.granted(Purpose::Personalization, now)
+    }
+
+    fn sensitive_allowed(&self, now: Millis) -> bool {
+        self.personalizing(now) && self.granted(Purpose::Sensitive, now)
     }
 
     fn granted(&self, p: Purpose, now: Millis) -> bool {
@@ -262,23 +367,62 @@ impl<S: Store> Engine<S> {
 
     pub fn consent_state(&self, now: Millis) -> ConsentState {
         let current = self.consent.policy_version == self.config.policy_version;
-        ConsentState {
-            personalization: self.granted(Purpose::Personalization, now),
-            analytics: self.granted(Purpose::Analytics, now),
-            policy_version: self.config.policy_version.clone(),
-            updated_at: if current {
-                Purpose::ALL
-                    .iter()
-                    .filter_map(|&p| self.consent.choice(p))
-                    .map(|c| c.at)
-                    .max()
+        let choice = |p: Purpose| {
+            if current {
+                self.consent.choice(p)
             } else {
                 None
+            }
+        };
+        // Only the shopper's own choice on personalization settles whether to ask: a
+        // browser signal on analytics is not an answer to the question.
+        let ask = match choice(Purpose::Personalization) {
+            Some(_)
+                if !self.personalizing(now)
+                    && choice(Purpose::Personalization).is_some_and(|c| c.granted) =>
+            {
+                Some(Ask::Expired)
+            }
+            Some(_) => None,
+            None if self.consent.log.iter().any(|e| {
+                e.source != Source::BrowserSignal && e.policy_version != self.config.policy_version
+            }) =>
+            {
+                Some(Ask::PolicyChanged)
+            }
+            None => Some(Ask::FirstVisit),
+        };
+        ConsentState {
+            personalization: self.personalizing(now),
+            analytics: self.granted(Purpose::Analytics, now),
+            sensitive: self.sensitive_allowed(now),
+            policy_version: self.config.policy_version.clone(),
+            updated_at: Purpose::ALL
+                .iter()
+                .filter_map(|&p| choice(p))
+                .map(|c| c.at)
+                .max(),
+            policy_note: if ask == Some(Ask::PolicyChanged) {
+                self.config.policy_note.clone()
+            } else {
+                None
+            },
+            ask,
+            gpc: self.gpc,
+            sources: Sources {
+                personalization: choice(Purpose::Personalization).map(|c| c.source),
+                analytics: choice(Purpose::Analytics).map(|c| c.source),
+                sensitive: choice(Purpose::Sensitive).map(|c| c.source),
             },
         }
     }
 
-    /// Grants or withdraws purposes. Withdrawing personalization erases the profile at once.
+    pub fn consent_log(&self) -> &[LogEntry] {
+        &self.consent.log
+    }
+
+    /// Grants or withdraws purposes. Withdrawing erases at once what the purpose kept:
+    /// personalization both profiles, sensitive the sensitive one.
     pub fn set_consent(
         &mut self,
         change: &ConsentChange,
@@ -289,10 +433,15 @@ impl<S: Store> Engine<S> {
             .consent
             .apply(change, &self.config.policy_version, source, now);
         let record = self.consent.encode(&self.config.shop);
-        self.store.set(&self.key("consent"), &record);
+        self.store.set(&self.key(CONSENT), &record);
         if withdrawn.contains(&Purpose::Personalization) {
             self.profile = Profile::default();
-            self.store.remove(&self.key("profile"));
+            self.store.remove(&self.key(PROFILE));
+        }
+        if withdrawn.contains(&Purpose::Personalization) || withdrawn.contains(&Purpose::Sensitive)
+        {
+            self.sensitive_profile = Profile::default();
+            self.store.remove(&self.key(SENSITIVE));
         }
         self.consent_state(now)
     }
@@ -301,6 +450,16 @@ impl<S: Store> Engine<S> {
         let (catalogue, summary) = Catalogue::ingest(items, &self.config.sensitive_categories);
         self.catalogue = Some(catalogue);
         summary
+    }
+
+    /// Is catalogue item `i` under a topic the shopper removed?
+    fn blocked(&self, cat: &Catalogue, i: u32) -> bool {
+        let path = cat.category_path(i);
+        let brand = cat.brand_name(i);
+        self.profile
+            .blocked
+            .iter()
+            .any(|t| path.is_some_and(|p| path_is_under(p, t)) || brand == Some(t.as_str()))
     }
 
     /// Records an event, if the shopper allows it. Bad events are errors whether or not
@@ -317,18 +476,31 @@ impl<S: Store> Engine<S> {
                 format!("\"{}\" is not in the loaded catalogue", event.item),
             )
         })?;
-        if catalogue.sensitive[i as usize] {
-            // Not even recorded: the sensitive purpose does not exist yet, so never granted.
-            return Ok(TrackOutcome::Sensitive);
+        if self.blocked(catalogue, i) {
+            return Ok(TrackOutcome::Blocked);
         }
-        self.profile.record(&event, catalogue, i);
-        self.persist_profile();
+        if catalogue.sensitive[i as usize] {
+            if !self.sensitive_allowed(now) {
+                // Not even recorded.
+                return Ok(TrackOutcome::Sensitive);
+            }
+            self.sensitive_profile.record(&event, catalogue, i);
+            self.persist(SENSITIVE);
+        } else {
+            self.profile.record(&event, catalogue, i);
+            self.persist(PROFILE);
+        }
         Ok(TrackOutcome::Recorded)
     }
 
-    fn persist_profile(&mut self) {
-        let text = self.profile.encode();
-        let key = self.key("profile");
+    fn persist(&mut self, name: &str) {
+        let p = if name == SENSITIVE {
+            &self.sensitive_profile
+        } else {
+            &self.profile
+        };
+        let text = p.encode();
+        let key = self.key(name);
         self.store.set(&key, &text);
     }
 
@@ -340,37 +512,125 @@ impl<S: Store> Engine<S> {
         if !self.personalizing(now) {
             return Ok(ranking::server_order(catalogue, cands, limit));
         }
-        Ok(self
-            .ranker
-            .rank(catalogue, &self.profile, &cands, limit, now, false))
+        let allow_sensitive = self.sensitive_allowed(now);
+        let mut profiles = vec![&self.profile];
+        if allow_sensitive {
+            profiles.push(&self.sensitive_profile);
+        }
+        let shopper = Shopper {
+            profiles,
+            allow_sensitive,
+            blocked: &self.profile.blocked,
+        };
+        Ok(self.ranker.rank(catalogue, &shopper, &cands, limit, now))
+    }
+
+    /// Removes an interest, brand or item from what Tailor knows; a removed interest or
+    /// brand is blocked from being learned again. Returns whether anything changed.
+    /// Without the personalization purpose there is nothing to remove (and nothing is stored).
+    pub fn remove(&mut self, target: RemoveTarget, now: Millis) -> Result<bool, Error> {
+        let personalizing = self.personalizing(now);
+        let cat = self.catalogue.as_ref();
+        let mut changed = false;
+        match (target.interest, target.brand, target.item) {
+            (Some(path), None, None) => {
+                let path = super::catalogue::normalize_path(&path);
+                if path.is_empty() {
+                    return Err(Error::invalid(
+                        "interest",
+                        "empty; expected a category path from profile.describe()",
+                    ));
+                }
+                let under = |id: &str| {
+                    cat.and_then(|c| c.lookup(id).and_then(|i| c.category_path(i)))
+                        .is_some_and(|p| path_is_under(p, &path))
+                };
+                for p in [&mut self.profile, &mut self.sensitive_profile] {
+                    changed |= p.remove_category(&path);
+                    changed |= p.remove_items(under);
+                }
+                self.profile.block(&path);
+            }
+            (None, Some(brand), None) => {
+                let brand = brand.trim().to_owned();
+                let of_brand = |id: &str| {
+                    cat.and_then(|c| c.lookup(id).and_then(|i| c.brand_name(i)))
+                        == Some(brand.as_str())
+                };
+                for p in [&mut self.profile, &mut self.sensitive_profile] {
+                    changed |= p.brands.remove(&brand);
+                    changed |= p.remove_items(of_brand);
+                }
+                self.profile.block(&brand);
+            }
+            (None, None, Some(item)) => {
+                for p in [&mut self.profile, &mut self.sensitive_profile] {
+                    changed |= p.remove_items(|id| id == item);
+                }
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "target",
+                    "expected exactly one of { interest }, { brand } or { item }",
+                ))
+            }
+        }
+        if !personalizing {
+            self.profile = Profile::default();
+            return Ok(false);
+        }
+        self.persist_all();
+        Ok(changed)
+    }
+
+    /// Lets Tailor learn a removed topic again.
+    pub fn allow(&mut self, topic: &str, now: Millis) -> bool {
+        if !self.personalizing(now) {
+            return false;
+        }
+        let before = self.profile.blocked.len();
+        self.profile.blocked.retain(|t| t != topic.trim());
+        let changed = before != self.profile.blocked.len();
+        if changed {
+            self.persist_all();
+        }
+        changed
+    }
+
+    /// Writes both profiles after a removal (called only under personalization; the
+    /// sensitive part is non-empty only while its purpose is granted).
+    fn persist_all(&mut self) {
+        self.persist(PROFILE);
+        if !self.sensitive_profile.is_empty() {
+            self.persist(SENSITIVE);
+        } else {
+            self.store.remove(&self.key(SENSITIVE));
+        }
     }
 
     pub fn describe(&self, now: Millis) -> Description {
+        let mut d = self.describe_part(&self.profile, now);
+        if !self.sensitive_profile.is_empty() {
+            d.sensitive = Some(Box::new(self.describe_part(&self.sensitive_profile, now)));
+        }
+        d
+    }
+
+    fn describe_part(&self, p: &Profile, now: Millis) -> Description {
         let cat = self.catalogue.as_ref();
-        let title = |id: &str| {
-            cat.and_then(|c| c.lookup(id))
-                .map(|i| cat.unwrap().titles[i as usize].to_string())
-        };
-        let top = |set: &super::profile::Affinities, n: usize| -> Vec<Interest> {
-            let ranked = set.ranked(now);
-            let max = ranked.first().map_or(0.0, |x| x.1);
-            ranked
-                .into_iter()
-                .take(n)
-                .map(|(k, w)| Interest {
-                    key: k.to_owned(),
-                    weight: if max > 0.0 {
-                        (100.0 * w / max).round() as u8
-                    } else {
-                        0
-                    },
-                })
-                .collect()
-        };
-        let p = &self.profile;
+        let title =
+            |id: &str| cat.and_then(|c| c.lookup(id).map(|i| c.titles[i as usize].to_string()));
         Description {
-            interests: top(&p.categories, 10),
-            brands: top(&p.brands, 5),
+            interests: interests(&p.categories, now),
+            brands: top(&p.brands, now, 8)
+                .into_iter()
+                .map(|(key, weight)| Interest {
+                    label: key.to_owned(),
+                    key: key.to_owned(),
+                    depth: 0,
+                    weight,
+                })
+                .collect(),
             recent: p
                 .recent
                 .iter()
@@ -394,6 +654,8 @@ impl<S: Store> Engine<S> {
                 })
                 .collect(),
             dismissed: p.dismissed.len(),
+            blocked: p.blocked.clone(),
+            sensitive: None,
         }
     }
 
@@ -404,6 +666,7 @@ impl<S: Store> Engine<S> {
         }
         self.consent = Consent::default();
         self.profile = Profile::default();
+        self.sensitive_profile = Profile::default();
     }
 
     pub fn status(&self, now: Millis) -> Status {
@@ -436,4 +699,57 @@ impl<S: Store> Engine<S> {
     pub fn profile(&self) -> &Profile {
         &self.profile
     }
+
+    pub fn sensitive_profile(&self) -> &Profile {
+        &self.sensitive_profile
+    }
+}
+
+/// The `n` strongest entries with weights 0–100 relative to the strongest.
+fn top(set: &Affinities, now: Millis, n: usize) -> Vec<(&str, u8)> {
+    let ranked = set.ranked(now);
+    let max = ranked.first().map_or(0.0, |x| x.1);
+    ranked
+        .into_iter()
+        .take(n)
+        .map(|(k, w)| {
+            (
+                k,
+                if max > 0.0 {
+                    (100.0 * w / max).round() as u8
+                } else {
+                    0
+                },
+            )
+        })
+        .collect()
+}
+
+/// Category interests, most specific level first, each level weighed against its own
+/// strongest (a department always outweighs its aisles, which says nothing).
+fn interests(set: &Affinities, now: Millis) -> Vec<Interest> {
+    let depth = |k: &str| (k.matches('/').count() + 1).min(255) as u8;
+    let mut out = Vec::new();
+    let mut levels: Vec<u8> = set.entries.iter().map(|e| depth(&e.key)).collect();
+    levels.sort_unstable_by(|a, b| b.cmp(a));
+    levels.dedup();
+    for level in levels {
+        let mut at_level = Affinities::default();
+        at_level.entries = set
+            .entries
+            .iter()
+            .filter(|e| depth(&e.key) == level)
+            .cloned()
+            .collect();
+        for (key, weight) in top(&at_level, now, 10) {
+            let label = key.rsplit('/').next().unwrap_or(key).to_owned();
+            out.push(Interest {
+                key: key.to_owned(),
+                label,
+                depth: level,
+                weight,
+            });
+        }
+    }
+    out
 }

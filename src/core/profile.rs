@@ -19,6 +19,7 @@ pub const CAP_PRICE_BANDS: usize = 16;
 pub const CAP_RECENT: usize = 30;
 pub const CAP_PURCHASED: usize = 64;
 pub const CAP_DISMISSED: usize = 32;
+pub const CAP_BLOCKED: usize = 32;
 
 /// How much one event of each kind says about interest.
 pub fn event_weight(kind: EventKind) -> f32 {
@@ -100,7 +101,7 @@ impl Affinities {
             .iter()
             .map(|e| (e.key.as_str(), decay(e.weight, e.at, now)))
             .collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         v
     }
 }
@@ -131,10 +132,13 @@ pub struct Profile {
     pub recent: VecDeque<Recent>,
     pub purchased: Vec<Purchased>,
     pub dismissed: Vec<(String, Millis)>,
+    /// Topics (category paths or brands) the shopper removed: never learned again until allowed.
+    pub blocked: Vec<String>,
 }
 
 const MAGIC: &[u8; 2] = b"TP";
-const VERSION: u8 = 1;
+/// 1: the first encoding. 2: adds `blocked`; version 1 profiles read with none blocked.
+const VERSION: u8 = 2;
 
 impl Profile {
     pub fn is_empty(&self) -> bool {
@@ -204,6 +208,33 @@ impl Profile {
         }
     }
 
+    /// Removes every trace of items for which `matches` holds from the item lists.
+    pub fn remove_items(&mut self, mut matches: impl FnMut(&str) -> bool) -> bool {
+        let before = self.recent.len() + self.purchased.len() + self.dismissed.len();
+        self.recent.retain(|r| !matches(&r.item));
+        self.purchased.retain(|p| !matches(&p.item));
+        self.dismissed.retain(|(id, _)| !matches(id));
+        before != self.recent.len() + self.purchased.len() + self.dismissed.len()
+    }
+
+    /// Removes the category `path` and everything under it; true if anything went.
+    pub fn remove_category(&mut self, path: &str) -> bool {
+        let before = self.categories.entries.len();
+        self.categories
+            .entries
+            .retain(|e| !super::catalogue::path_is_under(&e.key, path));
+        before != self.categories.entries.len()
+    }
+
+    pub fn block(&mut self, topic: &str) {
+        if !self.blocked.iter().any(|t| t == topic) {
+            if self.blocked.len() >= CAP_BLOCKED {
+                self.blocked.remove(0);
+            }
+            self.blocked.push(topic.to_owned());
+        }
+    }
+
     pub fn encode(&self) -> String {
         let mut w = Writer::new();
         w.bytes(MAGIC);
@@ -238,6 +269,10 @@ impl Profile {
             w.str(item);
             w.varint(*at as u64);
         }
+        w.varint(self.blocked.len() as u64);
+        for topic in &self.blocked {
+            w.str(topic);
+        }
         base64_encode(&w.finish())
     }
 
@@ -246,7 +281,11 @@ impl Profile {
     pub fn decode(text: &str) -> Result<Profile, DecodeError> {
         let bytes = base64_decode(text)?;
         let mut r = Reader::new(&bytes);
-        if r.bytes(2)? != MAGIC || r.u8()? != VERSION {
+        if r.bytes(2)? != MAGIC {
+            return Err(DecodeError);
+        }
+        let version = r.u8()?;
+        if !(1..=VERSION).contains(&version) {
             return Err(DecodeError);
         }
         let mut p = Profile::default();
@@ -294,6 +333,11 @@ impl Profile {
         for _ in 0..r.count(CAP_DISMISSED)? {
             let item = r.str()?;
             p.dismissed.push((item, time(&mut r)?));
+        }
+        if version >= 2 {
+            for _ in 0..r.count(CAP_BLOCKED)? {
+                p.blocked.push(r.str()?);
+            }
         }
         if !r.at_end() {
             return Err(DecodeError);
@@ -401,6 +445,55 @@ mod tests {
         let mut bytes = base64_decode(&good).unwrap();
         bytes.push(0); // trailing garbage
         assert!(Profile::decode(&base64_encode(&bytes)).is_err());
+    }
+
+    /// A version-1 profile, as the first release stored it (made with that release's
+    /// encoder): dairy and dairy/cheese at 2.0, brand Acme and price band 22 at 1.0, all at
+    /// t=1000; sku-1 bought twice; sku-9 dismissed at 900.
+    const V1: &str = "VFABAgVkYWlyeQAAAEDoBwxkYWlyeS9jaGVlc2UAAABA6AcBBEFjbWUAAIA/6AcAAQIyMgAAgD/oBwEFc2t1LTED6AcBBXNrdS0xAugHAQVza3UtOYQH";
+
+    #[test]
+    fn version_1_profiles_migrate() {
+        let p = Profile::decode(V1).unwrap();
+        assert_eq!(p.categories.get("dairy/cheese", 1000), 2.0);
+        assert_eq!(p.brands.get("Acme", 1000), 1.0);
+        assert_eq!(p.purchased[0].count, 2);
+        assert_eq!(p.dismissed, vec![("sku-9".to_string(), 900)]);
+        assert!(p.blocked.is_empty());
+        // Written back in the current version, it reads the same.
+        let again = Profile::decode(&p.encode()).unwrap();
+        assert_eq!(again, p);
+        assert_eq!(base64_decode(&p.encode()).unwrap()[2], VERSION);
+    }
+
+    #[test]
+    fn removal_and_blocking() {
+        let c = catalogue();
+        let mut p = Profile::default();
+        for id in ["sku-1", "sku-8", "sku-2"] {
+            p.record(
+                &event(EventKind::Purchase, id, 5),
+                &c,
+                c.lookup(id).unwrap(),
+            );
+        }
+        assert!(p.remove_category("dept-1"));
+        assert!(p
+            .categories
+            .entries
+            .iter()
+            .all(|e| !e.key.starts_with("dept-1")));
+        assert!(p.categories.entries.iter().any(|e| e.key == "dept-2"));
+        assert!(p.remove_items(|id| id == "sku-8"));
+        assert!(!p.remove_items(|id| id == "sku-8"));
+        assert_eq!(p.recent.len(), 2);
+        for n in 0..40 {
+            p.block(&format!("t{n}"));
+        }
+        p.block("t39");
+        assert_eq!(p.blocked.len(), CAP_BLOCKED);
+        assert_eq!(p.blocked.last().map(String::as_str), Some("t39"));
+        assert_eq!(Profile::decode(&p.encode()).unwrap(), p);
     }
 
     #[test]

@@ -68,11 +68,23 @@ const REASON_MIN: f32 = 0.05;
 /// Each step back in the recent list counts this much less for related items.
 const RECENCY_STEP: f32 = 0.85;
 
+/// Whose ranking this is: the profile parts that may be used, and what is off limits.
+pub struct Shopper<'a> {
+    /// The main profile, plus the sensitive part when the sensitive purpose is granted.
+    pub profiles: Vec<&'a Profile>,
+    /// The sensitive purpose: without it, sensitive items get no personal score or reason.
+    pub allow_sensitive: bool,
+    /// Topics (category paths, brands) the shopper removed: no personal score for them.
+    pub blocked: &'a [String],
+}
+
 /// Reusable per-call buffers, sized to the catalogue and cleared after use.
 #[derive(Default)]
 pub struct Ranker {
     node_score: Vec<f32>,
     node_best: Vec<u32>,
+    node_blocked: Vec<bool>,
+    brand_blocked: Vec<bool>,
     brand_score: Vec<f32>,
     attr_score: Vec<f32>,
     price_table: Vec<f32>,
@@ -162,19 +174,18 @@ impl Ranker {
     pub fn rank(
         &mut self,
         cat: &Catalogue,
-        p: &Profile,
+        shopper: &Shopper,
         cands: &[u32],
         limit: usize,
         now: Millis,
-        allow_sensitive: bool,
     ) -> Vec<Ranked> {
         let w = WEIGHTS;
-        self.prepare(cat, p, now, allow_sensitive);
+        self.prepare(cat, shopper, now);
         let n = cat.len().max(1) as f32;
         let mut scored: Vec<(f32, u32)> = Vec::with_capacity(cands.len());
         for &i in cands {
             let prior = w.prior * (1.0 - cat.server_rank[i as usize] as f32 / n);
-            let personal = if cat.sensitive[i as usize] && !allow_sensitive {
+            let personal = if self.muted(cat, shopper, i) {
                 0.0
             } else {
                 self.signals(cat, i).total()
@@ -206,8 +217,7 @@ impl Ranker {
         let out = scored
             .into_iter()
             .map(|(score, i)| {
-                let sensitive = cat.sensitive[i as usize] && !allow_sensitive;
-                let s = if sensitive {
+                let s = if self.muted(cat, shopper, i) {
                     Signals::default()
                 } else {
                     self.signals(cat, i)
@@ -223,7 +233,7 @@ impl Ranker {
                     id: cat.ids[i as usize].to_string(),
                     score: f64::from(score),
                     match_pct,
-                    reasons: self.reasons(cat, p, i, &s),
+                    reasons: self.reasons(cat, shopper, i, &s),
                 }
             })
             .collect();
@@ -231,30 +241,42 @@ impl Ranker {
         out
     }
 
-    /// Maps the profile onto this catalogue's interned ids.
-    fn prepare(&mut self, cat: &Catalogue, p: &Profile, now: Millis, allow_sensitive: bool) {
+    /// Sensitive without the purpose, or under a topic the shopper removed.
+    fn muted(&self, cat: &Catalogue, shopper: &Shopper, i: u32) -> bool {
+        let iu = i as usize;
+        (cat.sensitive[iu] && !shopper.allow_sensitive)
+            || (cat.category[iu] != NONE && self.node_blocked[cat.category[iu] as usize])
+            || (cat.brand[iu] != NONE && self.brand_blocked[cat.brand[iu] as usize])
+    }
+
+    /// Maps the profile parts onto this catalogue's interned ids.
+    fn prepare(&mut self, cat: &Catalogue, shopper: &Shopper, now: Millis) {
+        let profiles = &shopper.profiles;
         // Category: each node scores the depth-weighted mean of its own and its
         // ancestors' affinities, each normalized by the strongest at that depth.
-        let mut max_at_depth = [0.0f32; 8];
-        for e in &p.categories.entries {
+        let nodes = cat.categories.len();
+        let mut own = vec![0.0f32; nodes];
+        for e in profiles.iter().flat_map(|p| &p.categories.entries) {
             if let Some(node) = cat.category_id(&e.key) {
-                let d = (cat.categories[node as usize].depth as usize).min(7);
-                max_at_depth[d] = max_at_depth[d].max(decay(e.weight, e.at, now));
+                own[node as usize] += decay(e.weight, e.at, now);
             }
         }
-        let nodes = cat.categories.len();
+        let mut max_at_depth = [0.0f32; 8];
+        for (node, v) in own.iter().enumerate() {
+            let d = (cat.categories[node].depth as usize).min(7);
+            max_at_depth[d] = max_at_depth[d].max(*v);
+        }
+        for (node, v) in own.iter_mut().enumerate() {
+            let d = (cat.categories[node].depth as usize).min(7);
+            if max_at_depth[d] > 0.0 {
+                *v /= max_at_depth[d];
+            }
+        }
         fill(&mut self.node_score, nodes);
         self.node_best.clear();
         self.node_best.resize(nodes, NONE);
-        let mut own = vec![0.0f32; nodes];
-        for e in &p.categories.entries {
-            if let Some(node) = cat.category_id(&e.key) {
-                let d = (cat.categories[node as usize].depth as usize).min(7);
-                if max_at_depth[d] > 0.0 {
-                    own[node as usize] = decay(e.weight, e.at, now) / max_at_depth[d];
-                }
-            }
-        }
+        self.node_blocked.clear();
+        self.node_blocked.resize(nodes, false);
         for node in 0..nodes {
             let (mut sum, mut wsum, mut best, mut best_v) = (0.0, 0.0, NONE, 0.0);
             let mut cur = node as u32;
@@ -273,23 +295,42 @@ impl Ranker {
             }
             self.node_score[node] = if wsum > 0.0 { sum / wsum } else { 0.0 };
             self.node_best[node] = best;
+            let path = &cat.categories[node].path;
+            self.node_blocked[node] = shopper
+                .blocked
+                .iter()
+                .any(|b| super::catalogue::path_is_under(path, b));
+        }
+        self.brand_blocked.clear();
+        self.brand_blocked.resize(cat.brands.len(), false);
+        for b in shopper.blocked.iter().filter_map(|b| cat.brand_id(b)) {
+            self.brand_blocked[b as usize] = true;
         }
 
         normalized(
             &mut self.brand_score,
             cat.brands.len(),
-            p.brands
-                .entries
+            profiles
                 .iter()
+                .flat_map(|p| &p.brands.entries)
                 .filter_map(|e| Some((cat.brand_id(&e.key)?, decay(e.weight, e.at, now)))),
         );
         normalized(
             &mut self.attr_score,
             cat.attributes.len(),
-            p.attributes
-                .entries
+            profiles
                 .iter()
+                .flat_map(|p| &p.attributes.entries)
                 .filter_map(|e| Some((cat.attribute_id(&e.key)?, decay(e.weight, e.at, now)))),
+        );
+        // 64 price bands at most: a small fixed table.
+        normalized(
+            &mut self.price_table,
+            64,
+            profiles
+                .iter()
+                .flat_map(|p| &p.price_bands.entries)
+                .filter_map(|e| Some((e.key.parse::<u32>().ok()?, decay(e.weight, e.at, now)))),
         );
 
         // Related to recent: each recent item lends its server-computed related list a
@@ -297,10 +338,16 @@ impl Ranker {
         fill(&mut self.related, cat.len());
         self.related_src.clear();
         self.related_src.resize(cat.len(), NONE);
+        let mut recent: Vec<(usize, &super::profile::Recent)> = profiles
+            .iter()
+            .flat_map(|p| &p.recent)
+            .enumerate()
+            .collect();
+        recent.sort_unstable_by(|a, b| b.1.at.cmp(&a.1.at).then(a.0.cmp(&b.0)));
         let mut recency = 1.0f32;
-        for r in &p.recent {
+        for (_, r) in recent {
             if let Some(src) = cat.lookup(&r.item) {
-                if allow_sensitive || !cat.sensitive[src as usize] {
+                if !self.muted(cat, shopper, src) {
                     let base = recency * super::profile::event_weight(r.kind);
                     for (pos, &j) in cat.related_of(src).iter().enumerate() {
                         let add = base / (1.0 + 0.1 * pos as f32);
@@ -329,29 +376,20 @@ impl Ranker {
 
         self.repeat.clear();
         self.repeat.resize(cat.len(), 0);
-        for b in &p.purchased {
-            if let Some(i) = cat.lookup(&b.item) {
-                self.repeat[i as usize] = b.count;
-            }
-        }
         self.dismissed.clear();
         self.dismissed.resize(cat.len(), false);
-        for (item, _) in &p.dismissed {
-            if let Some(i) = cat.lookup(item) {
-                self.dismissed[i as usize] = true;
+        for p in profiles {
+            for b in &p.purchased {
+                if let Some(i) = cat.lookup(&b.item) {
+                    self.repeat[i as usize] += b.count;
+                }
+            }
+            for (item, _) in &p.dismissed {
+                if let Some(i) = cat.lookup(item) {
+                    self.dismissed[i as usize] = true;
+                }
             }
         }
-        self.price_affinity(p, now);
-    }
-
-    fn price_affinity(&mut self, p: &Profile, now: Millis) {
-        // 64 bands at most: a small fixed table.
-        let bands = p
-            .price_bands
-            .entries
-            .iter()
-            .filter_map(|e| Some((e.key.parse::<u32>().ok()?, decay(e.weight, e.at, now))));
-        normalized(&mut self.price_table, 64, bands);
     }
 
     fn signals(&self, cat: &Catalogue, i: u32) -> Signals {
@@ -384,7 +422,7 @@ impl Ranker {
         }
     }
 
-    fn reasons(&self, cat: &Catalogue, p: &Profile, i: u32, s: &Signals) -> Vec<String> {
+    fn reasons(&self, cat: &Catalogue, shopper: &Shopper, i: u32, s: &Signals) -> Vec<String> {
         let iu = i as usize;
         let mut cands: Vec<(f32, u8)> = [
             (s.related, 0),
@@ -399,7 +437,7 @@ impl Ranker {
         .collect();
         // Reasons about specific items (related, repeat: kinds 0 and 1) say more to a
         // shopper than general ones, so they come first; then by contribution.
-        cands.sort_by(|a, b| {
+        cands.sort_unstable_by(|a, b| {
             (a.1 > 1)
                 .cmp(&(b.1 > 1))
                 .then(b.0.total_cmp(&a.0))
@@ -413,9 +451,10 @@ impl Ranker {
             let reason = match kind {
                 0 => {
                     let src = self.related_src[iu];
-                    let verb = p
-                        .recent
+                    let verb = shopper
+                        .profiles
                         .iter()
+                        .flat_map(|p| &p.recent)
                         .find(|r| cat.lookup(&r.item) == Some(src))
                         .map(|r| match r.kind {
                             EventKind::Purchase => "bought",
@@ -466,14 +505,14 @@ impl Ranker {
     }
 }
 
-/// Fills `out` (length `n`) with each entry's weight divided by the largest.
+/// Fills `out` (length `n`) with each key's summed weight divided by the largest.
 fn normalized(out: &mut Vec<f32>, n: usize, entries: impl Iterator<Item = (u32, f32)>) {
     fill(out, n);
     let mut max = 0.0f32;
     for (k, v) in entries {
         if (k as usize) < n {
-            out[k as usize] = v;
-            max = max.max(v);
+            out[k as usize] += v;
+            max = max.max(out[k as usize]);
         }
     }
     if max > 0.0 {

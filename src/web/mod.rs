@@ -4,7 +4,7 @@
 
 mod storage;
 
-use crate::core::engine::{Config, ConfigInput};
+use crate::core::engine::{Config, ConfigInput, RemoveTarget};
 use crate::core::{ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -146,14 +146,15 @@ pub struct TailorCore {
 #[wasm_bindgen]
 impl TailorCore {
     /// Opens Tailor for a shop. Bad stored state never throws: it reads as no consent.
+    /// `gpc`: the browser sends Global Privacy Control (`navigator.globalPrivacyControl`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue, now: f64) -> Result<TailorCore, JsError> {
+    pub fn new(options: JsValue, now: f64, gpc: bool) -> Result<TailorCore, JsError> {
         check_fields("options", &options, ConfigInput::FIELDS)?;
         let input: ConfigInput = from_js("options", options)?;
         let config = Config::new(input).map_err(core_err)?;
         let (store, open_error) = LocalStore::open();
         Ok(TailorCore {
-            engine: Engine::open(config, store, open_error, now_ms(now)?),
+            engine: Engine::open(config, store, open_error, gpc, now_ms(now)?),
         })
     }
 
@@ -216,6 +217,33 @@ impl TailorCore {
             source,
             now_ms(now)?,
         )))
+    }
+
+    /// Every grant and withdrawal, oldest first.
+    #[wasm_bindgen(js_name = consentLog)]
+    pub fn consent_log(&self) -> JsValue {
+        to_js(&self.engine.consent_log())
+    }
+
+    /// Removes `{ interest }`, `{ brand }` or `{ item }` from the profile.
+    pub fn remove(&mut self, target: JsValue, now: f64) -> Result<bool, JsError> {
+        if !target.is_object() {
+            return Err(JsError::new(
+                "target: expected { interest }, { brand } or { item }",
+            ));
+        }
+        check_fields("target", &target, RemoveTarget::FIELDS)?;
+        let target: RemoveTarget = from_js("target", target)?;
+        self.engine.remove(target, now_ms(now)?).map_err(core_err)
+    }
+
+    /// Lets a removed interest or brand be learned again.
+    pub fn allow(&mut self, topic: &str, now: f64) -> Result<bool, JsError> {
+        Ok(self.engine.allow(topic, now_ms(now)?))
+    }
+
+    pub fn shop(&self) -> String {
+        self.engine.shop().to_owned()
     }
 
     pub fn describe(&self, now: f64) -> Result<JsValue, JsError> {

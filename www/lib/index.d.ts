@@ -21,8 +21,10 @@ export interface TailorOptions {
   policyVersion: string;
   /** Categories (paths) whose items are never recorded, boosted or given as a reason. */
   sensitive?: { categories: string[] };
-  /** Consent stops counting after this many days (default 182). */
+  /** Consent stops counting after this many days (default 182); the widget then asks again. */
   consentExpiryDays?: number;
+  /** What changed in this policy version, in a sentence: the widget shows it when it asks again. */
+  policyNote?: string;
   /** The clock, in ms since 1970 (default `Date.now`): inject one in tests. */
   clock?: () => number;
   /** Where to load the wasm from (default: next to this module). */
@@ -72,8 +74,11 @@ export type TailorEvent =
   | { type: "search"; query: string; item: string; at?: number }
   | { type: "cart" | "purchase"; item: string; quantity?: number; at?: number };
 
-/** What `track` did: nothing is recorded without consent, or for a sensitive item. */
-export type TrackOutcome = "recorded" | "no-consent" | "sensitive";
+/**
+ * What `track` did: nothing is recorded without consent, for a sensitive item without the
+ * `sensitive` purpose, or for a topic the shopper removed ("blocked").
+ */
+export type TrackOutcome = "recorded" | "no-consent" | "sensitive" | "blocked";
 
 export interface RankRequest {
   /** Candidate ids (e.g. a category page); every loaded item when absent. */
@@ -91,17 +96,48 @@ export interface RankedItem {
   reasons: string[];
 }
 
+/** The purposes a shopper grants or withdraws; all are off until granted. */
+export type Purpose = "personalization" | "analytics" | "sensitive";
+
+/** Who made a choice: kept with each choice as proof of how it was given. */
+export type ConsentSource = "api" | "widget" | "browser-signal";
+
 export interface ConsentState {
+  /** Record events, keep a profile on this device, re-rank. */
   personalization: boolean;
+  /** Send privatized aggregates to the shop. */
   analytics: boolean;
+  /** Also use sensitive categories for personalization (never for reports). Counts only with `personalization`. */
+  sensitive: boolean;
   policyVersion: string;
   /** When the shopper last chose, under this policy version (ms), or null. */
   updatedAt: number | null;
+  /**
+   * Why the shopper should be asked now, or null while a valid choice stands:
+   * no choice yet, a choice under an older policy version, or one older than `consentExpiryDays`.
+   */
+  ask: "first-visit" | "policy-changed" | "expired" | null;
+  /** The shop's `policyNote`, when `ask` is "policy-changed". */
+  policyNote: string | null;
+  /** The browser sends Global Privacy Control: analytics stays off unless the shopper turns it on. */
+  gpc: boolean;
+  /** Who made the standing choice for each purpose (null: nobody yet). */
+  sources: Record<Purpose, ConsentSource | null>;
 }
 
 export interface ConsentChange {
   personalization?: boolean;
   analytics?: boolean;
+  sensitive?: boolean;
+}
+
+/** One grant or withdrawal, as kept in the consent log (the newest 100 are kept). */
+export interface ConsentLogEntry {
+  purpose: Purpose;
+  granted: boolean;
+  at: number;
+  source: ConsentSource;
+  policyVersion: string;
 }
 
 export interface TailorStatus {
@@ -114,8 +150,13 @@ export interface TailorStatus {
 }
 
 export interface Interest {
+  /** The category path or brand name: pass it to `profile.remove`. */
   key: string;
-  /** 0–100, relative to the strongest. */
+  /** Readable: the last level of a category path, or the brand. */
+  label: string;
+  /** Category level (1 = department); 0 for brands. */
+  depth: number;
+  /** 0–100, relative to the strongest of its kind and level. */
   weight: number;
 }
 
@@ -128,11 +169,29 @@ export interface DescribedItem {
 }
 
 export interface ProfileDescription {
+  /** Category interests, strongest first within each level, most specific levels first. */
   interests: Interest[];
   brands: Interest[];
   recent: DescribedItem[];
   purchased: DescribedItem[];
   dismissed: number;
+  /** Topics the shopper removed: not learned again until allowed. */
+  blocked: string[];
+  /** What was learned from sensitive categories (only with the `sensitive` purpose), kept apart so withdrawing erases exactly it. */
+  sensitive: ProfileDescription | null;
+}
+
+/** What to remove from the profile: a category interest or brand (also blocks learning it again), or one item's history. */
+export type RemoveTarget = { interest: string } | { brand: string } | { item: string };
+
+/** What `exportData` returns: the shopper's copy of everything Tailor keeps. */
+export interface TailorExport {
+  shop: string;
+  exportedAt: string;
+  /** Every storage key Tailor wrote for this shop, with its raw value. */
+  stored: Record<string, string>;
+  consentLog: ConsentLogEntry[];
+  profile: ProfileDescription;
 }
 
 export declare class Tailor extends EventTarget {
@@ -151,8 +210,13 @@ export declare class Tailor extends EventTarget {
   /** Storage mode, consent, catalogue size, last error. */
   readonly status: TailorStatus;
 
+  /** The most recently opened Tailor of this page (what `<tailor-consent>` attaches to), or null. */
+  static readonly current: Tailor | null;
+
   readonly consent: {
     get(): ConsentState;
+    /** Every grant and withdrawal, oldest first (proof of consent). */
+    log(): ConsentLogEntry[];
     /**
      * Grants or withdraws purposes; withdrawing personalization erases the profile at once.
      * @example
@@ -160,12 +224,23 @@ export declare class Tailor extends EventTarget {
      * tailor.consent.set({ personalization: true });
      * ```
      */
-    set(change: ConsentChange, options?: { source?: "api" | "widget" | "browser-signal" }): ConsentState;
+    set(change: ConsentChange, options?: { source?: ConsentSource }): ConsentState;
   };
 
   readonly profile: {
     /** What Tailor knows about the shopper, in human terms. */
     describe(): ProfileDescription;
+    /**
+     * Removes one interest, brand or item from what Tailor knows; a removed interest or brand
+     * is not learned again until `allow`ed. Returns whether anything was removed.
+     * @example
+     * ```js
+     * tailor.profile.remove({ interest: "Grocery/Cheese" });
+     * ```
+     */
+    remove(target: RemoveTarget): boolean;
+    /** Lets Tailor learn a removed interest or brand again. */
+    allow(topic: string): boolean;
   };
 
   /**
@@ -195,8 +270,8 @@ export declare class Tailor extends EventTarget {
    */
   rank(request?: RankRequest): RankedItem[];
 
-  /** Every key Tailor stored for this shop, with its value. */
-  exportData(): Record<string, string>;
+  /** Everything Tailor keeps for this shop: stored keys, consent log, profile in words. */
+  exportData(): TailorExport;
 
   /** Erases everything Tailor stored for this shop, consent record included. */
   forget(): void;

@@ -4,6 +4,8 @@
 import init, { TailorCore } from "./tailor_core.js";
 
 let ready = null;
+/** The most recently opened Tailor that is not closed: what `<tailor-consent>` attaches to. */
+let current = null;
 
 /** Loads the wasm once per page. `wasm` may be a URL, a Response or bytes. */
 function instantiate(wasm) {
@@ -29,7 +31,17 @@ export class Tailor extends EventTarget {
     const { clock = Date.now, wasm, ...coreOptions } = options;
     if (typeof clock !== "function") throw new TypeError("clock: expected a function returning milliseconds, like Date.now");
     await instantiate(wasm);
-    return new Tailor(new TailorCore(coreOptions, clock()), clock);
+    // Global Privacy Control: the browser asks sites not to share or sell the shopper's data.
+    const gpc = globalThis.navigator?.globalPrivacyControl === true;
+    const tailor = new Tailor(new TailorCore(coreOptions, clock(), gpc), clock);
+    current = tailor;
+    globalThis.dispatchEvent?.(new CustomEvent("tailor:open", { detail: tailor }));
+    return tailor;
+  }
+
+  /** The most recently opened Tailor of this page, or null. */
+  static get current() {
+    return current;
   }
 
   constructor(core, clock) {
@@ -56,6 +68,7 @@ export class Tailor extends EventTarget {
     /** The shopper's consent per purpose. */
     this.consent = Object.freeze({
       get: () => self.#core.getConsent(self.#clock()),
+      log: () => self.#core.consentLog(),
       set(change, { source = "api" } = {}) {
         const state = self.#core.setConsent(change, source, self.#clock());
         self.#changed(true, "this-page");
@@ -65,6 +78,17 @@ export class Tailor extends EventTarget {
     /** What Tailor knows about the shopper. */
     this.profile = Object.freeze({
       describe: () => self.#core.describe(self.#clock()),
+      remove(target) {
+        const removed = self.#core.remove(target, self.#clock());
+        if (removed) self.#changed(false, "this-page");
+        return removed;
+      },
+      allow(topic) {
+        if (typeof topic !== "string") throw new TypeError("topic: expected a string from profile.describe().blocked");
+        const allowed = self.#core.allow(topic, self.#clock());
+        if (allowed) self.#changed(false, "this-page");
+        return allowed;
+      },
     });
   }
 
@@ -88,9 +112,15 @@ export class Tailor extends EventTarget {
     return this.#core.rank(request, this.#clock());
   }
 
-  /** Every key Tailor stored for this shop, with its value. */
+  /** Everything Tailor keeps for this shop: stored keys, consent log, profile in words. */
   exportData() {
-    return Object.fromEntries(this.#core.stored());
+    return {
+      shop: this.#core.shop(),
+      exportedAt: new Date(this.#clock()).toISOString(),
+      stored: Object.fromEntries(this.#core.stored()),
+      consentLog: this.#core.consentLog(),
+      profile: this.#core.describe(this.#clock()),
+    };
   }
 
   /** Erases everything Tailor stored for this shop, consent record included. */
@@ -109,6 +139,7 @@ export class Tailor extends EventTarget {
   /** Stops listening to other tabs and frees the wasm memory. The instance is unusable after. */
   close() {
     globalThis.removeEventListener?.("storage", this.#onStorage);
+    if (current === this) current = null;
     this.#core.free();
   }
 }
