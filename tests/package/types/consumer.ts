@@ -8,6 +8,7 @@ import type {
   CatalogueItem,
   CatalogueProblem,
   ConsentChange,
+  ConsentLogEntry,
   ConsentState,
   DescribedItem,
   Interest,
@@ -16,6 +17,7 @@ import type {
   RankedItem,
   RankRequest,
   TailorEvent,
+  TailorExport,
   TailorOptions,
   TailorStatus,
   TrackOutcome,
@@ -62,6 +64,16 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   tailor.consent.set({ personalization: true, analytics: true }, { source: "widget" });
   tailor.consent.set({ analytics: false }, { source: "browser-signal" });
   tailor.consent.set({ personalization: false }, {});
+  tailor.consent.set({ personalization: true, sensitive: true });
+  const ask: "first-visit" | "policy-changed" | "expired" | null = consent.ask;
+  const note: string | null = consent.policyNote;
+  const gpc: boolean = consent.gpc;
+  const analyticsSource: "api" | "widget" | "browser-signal" | null = consent.sources.analytics;
+  console.log(ask, note, gpc, analyticsSource, consent.sensitive);
+  const log = tailor.consent.log();
+  assertType<Exact<typeof log, ConsentLogEntry[]>>();
+  const firstPurpose: "personalization" | "analytics" | "sensitive" | undefined = log[0]?.purpose;
+  console.log(firstPurpose);
 
   // events
   tailor.addEventListener("consentchange", (e) => {
@@ -122,14 +134,31 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   const kinds: Array<DescribedItem["type"]> = profile.purchased.map((p) => p.type);
   const dismissed: number = profile.dismissed;
   const brand: string | undefined = profile.brands[0]?.key;
+  const label: string | undefined = interest?.label;
+  const depth: number | undefined = interest?.depth;
+  const blocked: string[] = profile.blocked;
+  const sensitivePart: ProfileDescription | null = profile.sensitive;
+  console.log(label, depth, blocked, sensitivePart);
+  const removed: boolean = tailor.profile.remove({ interest: "Grocery/Cheese" });
+  tailor.profile.remove({ brand: "Acme" });
+  tailor.profile.remove({ item: "sku-1" });
+  const allowed: boolean = tailor.profile.allow("Grocery/Cheese");
+  console.log(removed, allowed, Tailor.current?.status.storage);
 
   // export, forget, close
   const exported = tailor.exportData();
-  assertType<Exact<typeof exported, Record<string, string>>>();
+  assertType<Exact<typeof exported, TailorExport>>();
+  const storedKeys: Record<string, string> = exported.stored;
+  const exportedLog: ConsentLogEntry[] = exported.consentLog;
+  console.log(storedKeys, exportedLog, exported.shop, exported.exportedAt, exported.profile.interests);
   const forgotten: void = tailor.forget();
   tailor.close();
 
   // ---- wrong calls the types must reject ----
+  // @ts-expect-error remove takes one target object, not a string
+  tailor.profile.remove("Grocery/Cheese");
+  // @ts-expect-error "marketing" is not a purpose
+  tailor.consent.set({ marketing: true });
   // @ts-expect-error "like" is not an event type
   tailor.track({ type: "like", item: "x" });
   // @ts-expect-error a view needs the item
