@@ -512,17 +512,44 @@ impl<S: Store> Engine<S> {
         if !self.personalizing(now) {
             return Ok(ranking::server_order(catalogue, cands, limit));
         }
-        let allow_sensitive = self.sensitive_allowed(now);
-        let mut profiles = vec![&self.profile];
-        if allow_sensitive {
-            profiles.push(&self.sensitive_profile);
-        }
-        let shopper = Shopper {
-            profiles,
-            allow_sensitive,
-            blocked: &self.profile.blocked,
-        };
+        let shopper = shopper(
+            &self.profile,
+            &self.sensitive_profile,
+            self.sensitive_allowed(now),
+        );
         Ok(self.ranker.rank(catalogue, &shopper, &cands, limit, now))
+    }
+
+    /// The whole ranking as catalogue indices, best first, without match or reasons:
+    /// what the offline evaluation measures (the same scoring as `rank`).
+    pub fn rank_order(&mut self, req: &RankRequest, now: Millis) -> Result<Vec<u32>, Error> {
+        let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
+        let mut cands = ranking::candidates(catalogue, req)?;
+        if !self.personalizing(now) {
+            cands.sort_unstable_by_key(|&i| catalogue.server_rank[i as usize]);
+            return Ok(cands);
+        }
+        let shopper = shopper(
+            &self.profile,
+            &self.sensitive_profile,
+            self.sensitive_allowed(now),
+        );
+        let n = cands.len();
+        Ok(self
+            .ranker
+            .order(catalogue, &shopper, &cands, n, now)
+            .into_iter()
+            .map(|(_, i)| i)
+            .collect())
+    }
+
+    /// Sets the ranking's signal weights (the offline evaluation switches signals off).
+    pub fn set_weights(&mut self, weights: ranking::Weights) {
+        self.ranker.weights = weights;
+    }
+
+    pub fn catalogue(&self) -> Option<&Catalogue> {
+        self.catalogue.as_ref()
     }
 
     /// Removes an interest, brand or item from what Tailor knows; a removed interest or
@@ -752,4 +779,18 @@ fn interests(set: &Affinities, now: Millis) -> Vec<Interest> {
         }
     }
     out
+}
+
+/// The profile parts ranking may use, and what is off limits: the sensitive part only
+/// with its purpose.
+fn shopper<'a>(profile: &'a Profile, sensitive: &'a Profile, allow_sensitive: bool) -> Shopper<'a> {
+    let mut profiles = vec![profile];
+    if allow_sensitive {
+        profiles.push(sensitive);
+    }
+    Shopper {
+        profiles,
+        allow_sensitive,
+        blocked: &profile.blocked,
+    }
 }

@@ -37,8 +37,8 @@ pub struct Ranked {
     pub reasons: Vec<String>,
 }
 
-/// The weight of each signal. Fixed for now; the offline evaluation tunes them.
-#[derive(Debug, Clone, Copy)]
+/// The weight of each signal. Fixed for shops; the offline evaluation varies them.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
     pub prior: f32,
     pub category: f32,
@@ -63,6 +63,12 @@ pub const WEIGHTS: Weights = Weights {
     out_of_stock: 1.5,
 };
 
+impl Default for Weights {
+    fn default() -> Self {
+        WEIGHTS
+    }
+}
+
 /// A signal must add at least this much to be given as a reason.
 const REASON_MIN: f32 = 0.05;
 /// Each step back in the recent list counts this much less for related items.
@@ -81,6 +87,8 @@ pub struct Shopper<'a> {
 /// Reusable per-call buffers, sized to the catalogue and cleared after use.
 #[derive(Default)]
 pub struct Ranker {
+    /// The signal weights; the offline evaluation switches signals off through them.
+    pub weights: Weights,
     node_score: Vec<f32>,
     node_best: Vec<u32>,
     node_blocked: Vec<bool>,
@@ -169,8 +177,7 @@ fn fill(v: &mut Vec<f32>, n: usize) {
 }
 
 impl Ranker {
-    /// Ranks `cands` for the shopper whose profile is `p`. `allow_sensitive` is the
-    /// sensitive purpose: without it, sensitive items get no personal score or reason.
+    /// Ranks `cands` for `shopper`: the `limit` best with match and reasons.
     pub fn rank(
         &mut self,
         cat: &Catalogue,
@@ -179,7 +186,60 @@ impl Ranker {
         limit: usize,
         now: Millis,
     ) -> Vec<Ranked> {
-        let w = WEIGHTS;
+        let scored = self.score(cat, shopper, cands, limit, now);
+        let denom = (cands.len().max(2) - 1) as f32;
+        let out = scored
+            .into_iter()
+            .map(|(score, i)| {
+                let s = if self.muted(cat, shopper, i) {
+                    Signals::default()
+                } else {
+                    self.signals(cat, i)
+                };
+                let personal = s.total();
+                let match_pct = if personal > 0.0 {
+                    let below = self.sorted_scores.partition_point(|&x| x < score) as f32;
+                    (100.0 * below / denom).round().min(100.0) as u8
+                } else {
+                    0
+                };
+                Ranked {
+                    id: cat.ids[i as usize].to_string(),
+                    score: f64::from(score),
+                    match_pct,
+                    reasons: self.reasons(cat, shopper, i, &s),
+                }
+            })
+            .collect();
+        self.clear();
+        out
+    }
+
+    /// The `limit` best candidates as (score, catalogue index), best first: the ranking
+    /// without match or reasons (for the offline evaluation and compact results).
+    pub fn order(
+        &mut self,
+        cat: &Catalogue,
+        shopper: &Shopper,
+        cands: &[u32],
+        limit: usize,
+        now: Millis,
+    ) -> Vec<(f32, u32)> {
+        let scored = self.score(cat, shopper, cands, limit, now);
+        self.clear();
+        scored
+    }
+
+    /// Scores every candidate; leaves the per-call buffers filled for match and reasons.
+    fn score(
+        &mut self,
+        cat: &Catalogue,
+        shopper: &Shopper,
+        cands: &[u32],
+        limit: usize,
+        now: Millis,
+    ) -> Vec<(f32, u32)> {
+        let w = self.weights;
         self.prepare(cat, shopper, now);
         let n = cat.len().max(1) as f32;
         let mut scored: Vec<(f32, u32)> = Vec::with_capacity(cands.len());
@@ -212,33 +272,7 @@ impl Ranker {
         }
         scored.truncate(limit);
         scored.sort_unstable_by(by_score);
-
-        let denom = (cands.len().max(2) - 1) as f32;
-        let out = scored
-            .into_iter()
-            .map(|(score, i)| {
-                let s = if self.muted(cat, shopper, i) {
-                    Signals::default()
-                } else {
-                    self.signals(cat, i)
-                };
-                let personal = s.total();
-                let match_pct = if personal > 0.0 {
-                    let below = self.sorted_scores.partition_point(|&x| x < score) as f32;
-                    (100.0 * below / denom).round().min(100.0) as u8
-                } else {
-                    0
-                };
-                Ranked {
-                    id: cat.ids[i as usize].to_string(),
-                    score: f64::from(score),
-                    match_pct,
-                    reasons: self.reasons(cat, shopper, i, &s),
-                }
-            })
-            .collect();
-        self.clear();
-        out
+        scored
     }
 
     /// Sensitive without the purpose, or under a topic the shopper removed.
@@ -393,7 +427,7 @@ impl Ranker {
     }
 
     fn signals(&self, cat: &Catalogue, i: u32) -> Signals {
-        let w = WEIGHTS;
+        let w = self.weights;
         let iu = i as usize;
         let node = cat.category[iu];
         let category = if node == NONE {
