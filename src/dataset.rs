@@ -188,8 +188,159 @@ mod tests {
     }
 
     #[test]
+    fn timestamps_parse_as_utc() {
+        assert_eq!(parse_timestamp("1970-01-01 00:00:00"), Some(0));
+        assert_eq!(
+            parse_timestamp("2019-10-01 00:00:01 UTC"),
+            Some(1_569_888_001_000)
+        );
+        assert_eq!(
+            parse_timestamp("2017-03-02 20:05:57"),
+            Some(1_488_485_157_000)
+        );
+        assert_eq!(parse_timestamp("2017-13-02 20:05:57"), None);
+        assert_eq!(parse_timestamp("yesterday"), None);
+    }
+
+    #[test]
     fn labels_are_readable() {
         assert_eq!(label("BAKED BREAD/BUNS/ROLLS"), "Baked bread, buns, rolls");
         assert_eq!(label(""), "");
     }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (a trailing ` UTC` is allowed) as ms since the epoch, UTC.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let t = text.trim().trim_end_matches(" UTC");
+    let (date, time) = t.split_once(' ').unwrap_or((t, "00:00:00"));
+    let mut d = date.split('-').map(|x| x.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut h = time.split(':').map(|x| x.parse::<i64>().ok());
+    let (hh, mm, ss) = (h.next()??, h.next()??, h.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000)
+}
+
+/// One shopper event of either data set, in the evaluation's terms.
+#[derive(Debug, Clone)]
+pub struct Interaction {
+    pub user: String,
+    /// Co-occurrence group for the server's `related` lists: the household (Complete
+    /// Journey) or the browsing session (REES46).
+    pub group: String,
+    pub item: String,
+    pub kind: crate::core::EventKind,
+    pub at: i64,
+    pub quantity: u32,
+}
+
+/// What a shop's catalogue says about an item (not learned from anyone's history).
+#[derive(Debug, Clone, Default)]
+pub struct ItemMeta {
+    pub category: String,
+    pub brand: String,
+    pub price: f64,
+}
+
+/// Complete Journey as interactions (every line a purchase) and item metadata. Prices
+/// are the median unit price of the lines given (pass training lines only for a strict split).
+pub fn complete_journey_interactions(
+    dir: &Path,
+) -> io::Result<(Vec<Interaction>, HashMap<String, ItemMeta>)> {
+    let (products, lines) = read_complete_journey(dir)?;
+    let by_id: HashMap<&str, &CjProduct> = products.iter().map(|p| (p.id.as_str(), p)).collect();
+    let prices = unit_prices(&lines);
+    let mut meta = HashMap::new();
+    let mut out = Vec::new();
+    for l in &lines {
+        let (Some(p), Some(at)) = (by_id.get(l.product.as_str()), parse_timestamp(&l.timestamp))
+        else {
+            continue;
+        };
+        if l.quantity <= 0.0 {
+            continue;
+        }
+        meta.entry(l.product.clone()).or_insert_with(|| ItemMeta {
+            category: format!(
+                "{}/{}/{}",
+                label(&p.department),
+                label(&p.category),
+                label(&p.kind)
+            ),
+            brand: if p.national_brand {
+                format!("Maker {}", p.manufacturer)
+            } else {
+                "Store brand".into()
+            },
+            price: prices.get(l.product.as_str()).copied().unwrap_or(0.0),
+        });
+        out.push(Interaction {
+            user: l.household.clone(),
+            group: l.household.clone(),
+            item: l.product.clone(),
+            kind: crate::core::EventKind::Purchase,
+            at,
+            quantity: (l.quantity.round() as u32).clamp(1, 10_000),
+        });
+    }
+    Ok((out, meta))
+}
+
+/// REES46 events (view / cart / purchase) as interactions and item metadata.
+pub fn rees46_interactions(
+    path: &Path,
+) -> io::Result<(Vec<Interaction>, HashMap<String, ItemMeta>)> {
+    let t = Table::read(path)?;
+    let (time, kind, product, code, brand, price, user, session) = (
+        t.col("event_time")?,
+        t.col("event_type")?,
+        t.col("product_id")?,
+        t.col("category_code")?,
+        t.col("brand")?,
+        t.col("price")?,
+        t.col("user_id")?,
+        t.col("user_session")?,
+    );
+    let mut meta = HashMap::new();
+    let mut out = Vec::new();
+    for r in t.rows.iter().filter(|r| r.len() == t.header.len()) {
+        let kind = match r[kind].as_str() {
+            "view" => crate::core::EventKind::View,
+            "cart" => crate::core::EventKind::Cart,
+            "purchase" => crate::core::EventKind::Purchase,
+            _ => continue,
+        };
+        let Some(at) = parse_timestamp(&r[time]) else {
+            continue;
+        };
+        meta.entry(r[product].clone()).or_insert_with(|| ItemMeta {
+            // About a third of the items have no category path: they share one "unknown" shelf.
+            category: if r[code].is_empty() {
+                "unknown".into()
+            } else {
+                r[code].replace('.', "/")
+            },
+            brand: r[brand].clone(),
+            price: r[price].parse().unwrap_or(0.0),
+        });
+        out.push(Interaction {
+            user: r[user].clone(),
+            group: r[session].clone(),
+            item: r[product].clone(),
+            kind,
+            at,
+            quantity: 1,
+        });
+    }
+    Ok((out, meta))
 }

@@ -99,7 +99,8 @@ fn the_profile_persists_across_a_reopen_and_withdrawal_erases_it() {
         "recorded"
     );
     let personalized = ids(&core.rank(JsValue::UNDEFINED, T0).unwrap());
-    assert_eq!(personalized[..2], ["b", "c"]);
+    // The viewed Cheddar first (session intent), then the other cheese.
+    assert_eq!(personalized[..2], ["c", "b"]);
     assert!(storage().get_item(PROFILE).unwrap().is_some());
     drop(core);
 
@@ -244,7 +245,7 @@ fn a_full_quota_falls_back_to_memory_without_throwing() {
     // Still personalized for this page's life.
     assert_eq!(
         ids(&core.rank(JsValue::UNDEFINED, T0).unwrap())[..2],
-        ["b", "c"]
+        ["c", "b"]
     );
     storage().clear().unwrap();
 }

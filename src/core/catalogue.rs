@@ -80,6 +80,10 @@ pub struct Catalogue {
     pub popularity: Vec<f32>,
     /// Position of each item in the server's order (0 = first).
     pub server_rank: Vec<u32>,
+    /// The server's opinion of each item as 0..1: log-scaled popularity (popularity is
+    /// long-tailed, so the 500th of 12,000 items is far below the first), or the
+    /// position in the server's order when the shop sends no popularity.
+    pub prior: Vec<f32>,
     pub in_stock: Vec<bool>,
     pub sensitive: Vec<bool>,
     /// Attribute values (`colour=red`, `tag=organic`) in compressed rows.
@@ -305,6 +309,17 @@ impl Catalogue {
         for (rank, &i) in order.iter().enumerate() {
             c.server_rank[i as usize] = rank as u32;
         }
+        let max = c.popularity.iter().copied().fold(0.0f32, f32::max);
+        let min = c.popularity.iter().copied().fold(0.0f32, f32::min);
+        let n = c.ids.len().max(1) as f32;
+        c.prior = if max > 0.0 && min >= 0.0 {
+            c.popularity
+                .iter()
+                .map(|p| p.ln_1p() / max.ln_1p())
+                .collect()
+        } else {
+            c.server_rank.iter().map(|&r| 1.0 - r as f32 / n).collect()
+        };
         summary.loaded = c.ids.len();
         (c, summary)
     }
