@@ -44,9 +44,12 @@ pub const WHOLE_SHOP_FIT: f32 = 0.2;
 /// Decayed event weight (a view is 1, a purchase 4) at which an interest counts in
 /// full; below it, its fit shrinks in proportion.
 pub const STRONG_EVIDENCE: f32 = 8.0;
-/// A signal gives a reason only from this strength (0..1): with [`STRONG_EVIDENCE`],
-/// "You often …" needs at least 2 points of recent evidence.
+/// An item signal (bought, recently viewed) gives a reason only from this strength (0..1).
 pub const REASON_MIN: f32 = 0.25;
+/// "You often …" (a category or brand) needs this strength: at least half the shopper's
+/// strongest interest of its kind and level, and with [`STRONG_EVIDENCE`] over 4 points
+/// of recent evidence (a single purchase or a few views are not "often").
+pub const OFTEN_MIN: f32 = 0.5;
 const W_CATEGORY: f32 = 1.0;
 const W_BRAND: f32 = 0.8;
 const W_BOUGHT: f32 = 1.0;
@@ -158,7 +161,9 @@ impl OfferContext {
         };
         let limit = match self.limit {
             None => DEFAULT_LIMIT,
-            Some(l) if l.is_finite() && l.fract() == 0.0 && (0.0..=MAX_LIMIT as f64).contains(&l) => {
+            Some(l)
+                if l.is_finite() && l.fract() == 0.0 && (0.0..=MAX_LIMIT as f64).contains(&l) =>
+            {
                 l as usize
             }
             Some(l) => {
@@ -289,7 +294,7 @@ impl Offer {
 
 /// Why an offer is not eligible now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ineligible {
+enum Ineligible {
     /// On sensitive things, and the sensitive purpose is not granted.
     Sensitive,
     NotStarted,
@@ -365,12 +370,7 @@ impl OfferPool {
         for (index, input) in inputs.into_iter().enumerate() {
             let id = match input.id.as_deref().map(str::trim) {
                 Some(id) if id.len() > MAX_ID => {
-                    summary.report(
-                        index,
-                        None,
-                        "id",
-                        "longer than 256 bytes; offer skipped",
-                    );
+                    summary.report(index, None, "id", "longer than 256 bytes; offer skipped");
                     summary.skipped += 1;
                     continue;
                 }
@@ -495,8 +495,9 @@ impl OfferPool {
                 }
             };
             let mut window = [None, None];
-            for (slot, (field, t)) in
-                [("startsAt", input.starts_at), ("endsAt", input.ends_at)].into_iter().enumerate()
+            for (slot, (field, t)) in [("startsAt", input.starts_at), ("endsAt", input.ends_at)]
+                .into_iter()
+                .enumerate()
             {
                 if let Some(t) = t {
                     window[slot] = time(t);
@@ -631,9 +632,8 @@ impl OfferPool {
 
             let only_items = ends.0 > marks.0 && ends.1 == marks.1 && ends.2 == marks.2;
             let item_price = (priced > 0).then(|| price_sum / f64::from(priced));
-            need_mean_price |= matches!(value, Value::Amount(_))
-                && min_basket == 0.0
-                && item_price.is_none();
+            need_mean_price |=
+                matches!(value, Value::Amount(_)) && min_basket == 0.0 && item_price.is_none();
             let title = input
                 .title
                 .as_deref()
@@ -745,7 +745,11 @@ impl OfferPool {
         now: Millis,
         seed: u64,
     ) -> Vec<PickedOffer> {
-        debug_assert_eq!(cat.len(), self.catalogue_len, "a pool is tied to its catalogue");
+        debug_assert_eq!(
+            cat.len(),
+            self.catalogue_len,
+            "a pool is tied to its catalogue"
+        );
         if cat.len() != self.catalogue_len || opts.limit == 0 {
             return Vec::new();
         }
@@ -759,15 +763,15 @@ impl OfferPool {
         let returning = (!shopper.profiles.is_empty())
             .then(|| shopper.profiles.iter().any(|p| !p.purchased.is_empty()));
 
+        let rules = Rules {
+            returning,
+            basket: opts.basket_value,
+            allow_sensitive: shopper.allow_sensitive,
+            now,
+        };
         let mut scored: Vec<(f32, u64, u32)> = Vec::with_capacity(self.offers.len());
         for (o, offer) in self.offers.iter().enumerate() {
             let seen = history.entries.get(seen_at[o] as usize);
-            let rules = Rules {
-                returning,
-                basket: opts.basket_value,
-                allow_sensitive: shopper.allow_sensitive,
-                now,
-            };
             if rules.check(offer, seen).is_err() {
                 continue;
             }
@@ -881,6 +885,15 @@ enum Why<'a> {
     Brand(&'a str),
 }
 
+impl Why<'_> {
+    fn min_evidence(self) -> f32 {
+        match self {
+            Why::Bought(_) | Why::Looked(..) => REASON_MIN,
+            Why::Category(_) | Why::Brand(_) => OFTEN_MIN,
+        }
+    }
+}
+
 /// An offer's relevance and its two strongest reasons; `Copy`, so scoring allocates nothing.
 #[derive(Debug, Clone, Copy, Default)]
 struct Fit<'a> {
@@ -890,10 +903,10 @@ struct Fit<'a> {
 
 impl<'a> Fit<'a> {
     /// Adds a signal of strength `value`; it is a reason only if `evidence` (its own
-    /// 0..1 strength) reaches [`REASON_MIN`].
+    /// 0..1 strength) is enough for what the reason says.
     fn add(&mut self, value: f32, evidence: f32, why: Why<'a>) {
         self.relevance = self.relevance.max(value);
-        if evidence < REASON_MIN {
+        if evidence < why.min_evidence() {
             return;
         }
         match self.why {
@@ -940,7 +953,9 @@ impl<'a> Levels<'a> {
         let key = (dw * strength, depth);
         // The most specific level that carries the most weight names the reason,
         // whichever way the chain is walked.
-        if key.0 > 0.0 && (key.0 > self.best_key.0 || (key.0 == self.best_key.0 && depth > self.best_key.1)) {
+        if key.0 > 0.0
+            && (key.0 > self.best_key.0 || (key.0 == self.best_key.0 && depth > self.best_key.1))
+        {
             self.best_key = key;
             self.best.best = path;
             self.best.best_strength = strength;
@@ -998,8 +1013,7 @@ impl<'a> Fitter<'a> {
             let d = usize::from(depth_of(k)).min(7);
             max_at_depth[d] = max_at_depth[d].max(w);
         }
-        let level_strength =
-            |d: u8, w: f32| strength(w, max_at_depth[usize::from(d).min(7)]);
+        let level_strength = |d: u8, w: f32| strength(w, max_at_depth[usize::from(d).min(7)]);
 
         let nodes = cat.categories.len();
         let mut own = vec![0.0f32; nodes];
@@ -1081,9 +1095,18 @@ impl<'a> Fitter<'a> {
         let mut looked: Vec<(u32, f32, EventKind)> = profiles
             .iter()
             .flat_map(|p| &p.recent)
-            .filter(|r| matches!(r.kind, EventKind::View | EventKind::Search | EventKind::Cart))
+            .filter(|r| {
+                matches!(
+                    r.kind,
+                    EventKind::View | EventKind::Search | EventKind::Cart
+                )
+            })
             .filter_map(|r| {
-                let w = if r.kind == EventKind::Cart { W_CARTED } else { W_VIEWED };
+                let w = if r.kind == EventKind::Cart {
+                    W_CARTED
+                } else {
+                    W_VIEWED
+                };
                 Some((cat.lookup(&r.item)?, w * decay(1.0, r.at, now), r.kind))
             })
             .collect();
@@ -1238,6 +1261,8 @@ pub struct Seen {
     pub last_shown: Option<Millis>,
     pub redeemed: u32,
     pub last_redeemed: Option<Millis>,
+    /// The offer is on sensitive things: its entry goes when the sensitive purpose does.
+    pub sensitive: bool,
 }
 
 impl Seen {
@@ -1256,7 +1281,9 @@ impl Seen {
 }
 
 /// Which offers this shopper has seen and redeemed: bounded to [`CAP_HISTORY`] offers,
-/// stored (while personalization is granted) under its own key.
+/// stored (while personalization is granted) under its own key. That a sensitive offer
+/// was shown or redeemed is itself sensitive: such entries are flagged, never made
+/// without the sensitive purpose, and dropped with it ([`OfferHistory::drop_sensitive`]).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfferHistory {
     pub entries: Vec<Seen>,
@@ -1266,12 +1293,17 @@ const HISTORY_MAGIC: &[u8; 2] = b"TO";
 /// 1: the first encoding.
 const HISTORY_VERSION: u8 = 1;
 
-fn valid_offer_id(field: &'static str, id: &str) -> Result<(), Error> {
+/// Checks an offer id from the caller (e.g. of a redemption), whether or not anything
+/// will be recorded: a shop finds its bugs before its shoppers opt in.
+pub fn check_offer_id(id: &str) -> Result<(), Error> {
     if id.trim().is_empty() {
-        return Err(Error::invalid(field, "missing; expected the id of an offer"));
+        return Err(Error::invalid("id", "missing; expected the id of an offer"));
     }
     if id.len() > MAX_ID {
-        return Err(Error::invalid(field, "longer than 256 bytes; not an offer id"));
+        return Err(Error::invalid(
+            "id",
+            "longer than 256 bytes; not an offer id",
+        ));
     }
     Ok(())
 }
@@ -1307,13 +1339,20 @@ impl OfferHistory {
         self.entries.last_mut().expect("just pushed")
     }
 
-    /// Records that the offers `ids` were shown at `now` (the picks of a `select`).
-    pub fn shown<'s>(&mut self, ids: impl IntoIterator<Item = &'s str>, now: Millis) {
+    /// Records that the offers `ids` of `pool` (the picks of its `select`) were shown at
+    /// `now`. Ids not in the pool are ignored: only a pool knows if an offer is sensitive.
+    pub fn shown<'s>(
+        &mut self,
+        pool: &OfferPool,
+        ids: impl IntoIterator<Item = &'s str>,
+        now: Millis,
+    ) {
         for id in ids {
-            if valid_offer_id("id", id).is_err() {
+            let Some(offer) = pool.get(id) else {
                 continue;
-            }
+            };
             let e = self.entry(id);
+            e.sensitive |= offer.sensitive;
             if let Some(t) = e.last_shown {
                 // Part of the same visit (or a clock that went back): not a new impression.
                 if now.saturating_sub(t) < IMPRESSION_GAP_MS {
@@ -1330,13 +1369,29 @@ impl OfferHistory {
     }
 
     /// Records a redemption of offer `id`: it counts toward the cap and ends any fatigue.
-    pub fn redeemed(&mut self, id: &str, now: Millis) -> Result<(), Error> {
-        valid_offer_id("id", id)?;
+    /// `sensitive`: the offer is sensitive (from the pool, or this history's entry); pass
+    /// `true` when that is unknown, and record nothing without the sensitive purpose.
+    pub fn redeemed(&mut self, id: &str, sensitive: bool, now: Millis) -> Result<(), Error> {
+        check_offer_id(id)?;
         let e = self.entry(id.trim());
+        e.sensitive |= sensitive;
         e.redeemed = e.redeemed.saturating_add(1);
         e.unanswered = 0;
         e.last_redeemed = Some(e.last_redeemed.map_or(now, |t| t.max(now)));
         Ok(())
+    }
+
+    /// Whether offer `id` is known to be sensitive: `None` if it is not in the history.
+    pub fn sensitive(&self, id: &str) -> Option<bool> {
+        self.get(id.trim()).map(|e| e.sensitive)
+    }
+
+    /// Drops what the history says about sensitive offers (the sensitive purpose was
+    /// withdrawn, or is not granted when the history is read); true if anything went.
+    pub fn drop_sensitive(&mut self) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| !e.sensitive);
+        before != self.entries.len()
     }
 
     pub fn encode(&self) -> String {
@@ -1349,6 +1404,7 @@ impl OfferHistory {
         w.varint(self.entries.len() as u64);
         for e in &self.entries {
             w.str(&e.offer);
+            w.u8(u8::from(e.sensitive));
             w.varint(u64::from(e.shown));
             w.varint(u64::from(e.unanswered));
             opt(&mut w, e.last_shown);
@@ -1366,7 +1422,7 @@ impl OfferHistory {
         if r.bytes(2)? != HISTORY_MAGIC || r.u8()? != HISTORY_VERSION {
             return Err(DecodeError);
         }
-        let count = |r: &mut Reader| u32::try_from(r.varint()?).map_err(|_| DecodeError);
+        let number = |r: &mut Reader| u32::try_from(r.varint()?).map_err(|_| DecodeError);
         let opt = |r: &mut Reader| -> Result<Option<Millis>, DecodeError> {
             match r.varint()? {
                 0 => Ok(None),
@@ -1375,15 +1431,22 @@ impl OfferHistory {
         };
         let mut h = OfferHistory::default();
         for _ in 0..r.count(CAP_HISTORY)? {
+            let offer = r.str()?;
+            let sensitive = match r.u8()? {
+                0 => false,
+                1 => true,
+                _ => return Err(DecodeError),
+            };
             let e = Seen {
-                offer: r.str()?,
-                shown: count(&mut r)?,
-                unanswered: count(&mut r)?,
+                offer,
+                sensitive,
+                shown: number(&mut r)?,
+                unanswered: number(&mut r)?,
                 last_shown: opt(&mut r)?,
-                redeemed: count(&mut r)?,
+                redeemed: number(&mut r)?,
                 last_redeemed: opt(&mut r)?,
             };
-            let consistent = valid_offer_id("id", &e.offer).is_ok()
+            let consistent = check_offer_id(&e.offer).is_ok()
                 && e.unanswered <= e.shown
                 && (e.shown > 0) == e.last_shown.is_some()
                 && (e.redeemed > 0) == e.last_redeemed.is_some()
@@ -1434,7 +1497,13 @@ mod tests {
             item("milk", "Milk", "dairy/milk", "Moo", 1.0),
             item("bread", "Bread", "bakery/bread", "Baker", 2.0),
             item("pb", "Peanut butter", "pantry/spreads", "Nutty", 4.0),
-            item("test", "Pregnancy test", "pharmacy/pregnancy", "Clear", 12.0),
+            item(
+                "test",
+                "Pregnancy test",
+                "pharmacy/pregnancy",
+                "Clear",
+                12.0,
+            ),
             item("pork", "Pork chops", "meat/pork", "Farm", 8.0),
             flagged,
             gone,
@@ -1544,7 +1613,12 @@ mod tests {
                 }),
                 ..offer("amt", 1.0)
             },
-            on(offer("items", 10.0), &["brie", "nope", " "], &[" / "], &[""]),
+            on(
+                offer("items", 10.0),
+                &["brie", "nope", " "],
+                &[" / "],
+                &[""],
+            ),
             on(offer("allgone", 10.0), &["nope"], &[], &[]),
         ];
         let (pool, s) = OfferPool::ingest(inputs, &cat, &sensitive());
@@ -1618,7 +1692,10 @@ mod tests {
         let cat = catalogue();
         let mut o = on(offer("a", 10.0), &[], &[" dairy / cheese "], &[" Moo "]);
         o.title = Some("  ".into());
-        let p = pool(&cat, vec![o, on(offer("b", 5.0), &[], &["dairy/cheese"], &[])]);
+        let p = pool(
+            &cat,
+            vec![o, on(offer("b", 5.0), &[], &["dairy/cheese"], &[])],
+        );
         let a = p.get("a").unwrap();
         assert_eq!(p.categories_of(a).collect::<Vec<_>>(), ["dairy/cheese"]);
         assert_eq!(p.brands_of(a).collect::<Vec<_>>(), ["Moo"]);
@@ -1643,8 +1720,14 @@ mod tests {
             allow_sensitive: false,
             now,
         };
-        assert_eq!(rules(999).check(&p.offers[0], None), Err(Ineligible::NotStarted));
-        assert_eq!(rules(2000).check(&p.offers[0], None), Err(Ineligible::Ended));
+        assert_eq!(
+            rules(999).check(&p.offers[0], None),
+            Err(Ineligible::NotStarted)
+        );
+        assert_eq!(
+            rules(2000).check(&p.offers[0], None),
+            Err(Ineligible::Ended)
+        );
     }
 
     #[test]
@@ -1673,7 +1756,7 @@ mod tests {
         ret.audience = Some("returning".into());
         let p = pool(&cat, vec![new, ret, offer("all", 10.0)]);
         let h = OfferHistory::default();
-        let mut got = |s: &Shopper| {
+        let got = |s: &Shopper| {
             let mut v: Vec<String> = pick(&p, &cat, s, &h, None, NOW)
                 .into_iter()
                 .map(|p| p.id)
@@ -1686,7 +1769,11 @@ mod tests {
         record(&mut viewer, &cat, EventKind::View, "brie", 3, NOW);
         let mut buyer = Profile::default();
         record(&mut buyer, &cat, EventKind::Purchase, "bread", 1, NOW);
-        assert_eq!(got(&shopper(vec![])), ["all"], "no profile: unknown audience");
+        assert_eq!(
+            got(&shopper(vec![])),
+            ["all"],
+            "no profile: unknown audience"
+        );
         assert_eq!(got(&shopper(vec![&fresh])), ["all", "new"]);
         assert_eq!(got(&shopper(vec![&viewer])), ["all", "new"]);
         assert_eq!(got(&shopper(vec![&buyer])), ["all", "returning"]);
@@ -1703,17 +1790,23 @@ mod tests {
         let profile = Profile::default();
         let s = shopper(vec![&profile]);
         let mut h = OfferHistory::default();
-        h.redeemed("capped", NOW).unwrap();
+        h.redeemed("capped", false, NOW).unwrap();
         assert_eq!(ids(&pick(&p, &cat, &s, &h, None, NOW)).len(), 2);
-        h.redeemed("capped", NOW + 1).unwrap();
+        h.redeemed("capped", false, NOW + 1).unwrap();
         assert_eq!(ids(&pick(&p, &cat, &s, &h, None, NOW)), ["free"]);
         for _ in 0..5 {
-            h.redeemed("free", NOW).unwrap();
+            h.redeemed("free", false, NOW).unwrap();
         }
-        assert_eq!(ids(&pick(&p, &cat, &s, &h, None, NOW)), ["free"], "no cap: no limit");
-        assert!(h.redeemed(" ", NOW).is_err());
         assert_eq!(
-            h.redeemed(&"x".repeat(MAX_ID + 1), NOW).unwrap_err().field(),
+            ids(&pick(&p, &cat, &s, &h, None, NOW)),
+            ["free"],
+            "no cap: no limit"
+        );
+        assert!(h.redeemed(" ", false, NOW).is_err());
+        assert_eq!(
+            h.redeemed(&"x".repeat(MAX_ID + 1), false, NOW)
+                .unwrap_err()
+                .field(),
             Some("id")
         );
     }
@@ -1727,30 +1820,36 @@ mod tests {
         let mut h = OfferHistory::default();
         let mut t = NOW;
         for visit in 0..FATIGUE_SHOWS {
-            assert!(ids(&pick(&p, &cat, &s, &h, None, t)).contains(&"tired"), "visit {visit}");
+            assert!(
+                ids(&pick(&p, &cat, &s, &h, None, t)).contains(&"tired"),
+                "visit {visit}"
+            );
             // Several shows within one visit are one impression.
-            h.shown(["tired"], t);
-            h.shown(["tired"], t + 60_000);
+            h.shown(&p, ["tired"], t);
+            h.shown(&p, ["tired"], t + 60_000);
             t += DAY;
         }
         assert_eq!(h.get("tired").unwrap().shown, FATIGUE_SHOWS);
         let last = t - DAY;
         assert_eq!(ids(&pick(&p, &cat, &s, &h, None, t)), ["fresh"]);
-        assert_eq!(ids(&pick(&p, &cat, &s, &h, None, last + REST_MS - 1)), ["fresh"]);
+        assert_eq!(
+            ids(&pick(&p, &cat, &s, &h, None, last + REST_MS - 1)),
+            ["fresh"]
+        );
         // The rest is over: it is back, and its next show starts a new streak.
         let back = last + REST_MS;
         assert!(ids(&pick(&p, &cat, &s, &h, None, back)).contains(&"tired"));
-        h.shown(["tired"], back);
+        h.shown(&p, ["tired"], back);
         assert_eq!(h.get("tired").unwrap().unanswered, 1);
         assert!(ids(&pick(&p, &cat, &s, &h, None, back + DAY)).contains(&"tired"));
 
         // A redemption ends the streak at once.
         let mut h = OfferHistory::default();
         for k in 0..FATIGUE_SHOWS as i64 {
-            h.shown(["tired"], NOW + k * DAY);
+            h.shown(&p, ["tired"], NOW + k * DAY);
         }
         assert_eq!(ids(&pick(&p, &cat, &s, &h, None, NOW + 3 * DAY)), ["fresh"]);
-        h.redeemed("tired", NOW + 3 * DAY).unwrap();
+        h.redeemed("tired", false, NOW + 3 * DAY).unwrap();
         assert!(ids(&pick(&p, &cat, &s, &h, None, NOW + 3 * DAY)).contains(&"tired"));
     }
 
@@ -1806,7 +1905,11 @@ mod tests {
         let cat = catalogue();
         let p = pool(
             &cat,
-            vec![offer("ten", 10.0), offer("forty", 40.0), offer("twenty", 20.0)],
+            vec![
+                offer("ten", 10.0),
+                offer("forty", 40.0),
+                offer("twenty", 20.0),
+            ],
         );
         let h = OfferHistory::default();
         assert_eq!(
@@ -1825,8 +1928,14 @@ mod tests {
         };
         let p = pool(&cat, vec![amount, offer("ten", 10.0)]);
         let s = shopper(vec![]);
-        assert_eq!(ids(&pick(&p, &cat, &s, &h, Some(20.0), NOW)), ["five", "ten"]);
-        assert_eq!(ids(&pick(&p, &cat, &s, &h, Some(100.0), NOW)), ["ten", "five"]);
+        assert_eq!(
+            ids(&pick(&p, &cat, &s, &h, Some(20.0), NOW)),
+            ["five", "ten"]
+        );
+        assert_eq!(
+            ids(&pick(&p, &cat, &s, &h, Some(100.0), NOW)),
+            ["ten", "five"]
+        );
     }
 
     /// The choice pinned here: a 10 % offer on the shopper's favourite category beats a
@@ -1844,7 +1953,11 @@ mod tests {
             ],
         );
         let h = OfferHistory::default();
-        let first = |profile: &Profile| pick(&p, &cat, &shopper(vec![profile]), &h, None, NOW)[0].id.clone();
+        let first = |profile: &Profile| {
+            pick(&p, &cat, &shopper(vec![profile]), &h, None, NOW)[0]
+                .id
+                .clone()
+        };
 
         let mut once = Profile::default();
         record(&mut once, &cat, EventKind::View, "brie", 1, NOW);
@@ -1918,7 +2031,10 @@ mod tests {
         assert_eq!(reasons("pb"), ["You have bought Peanut butter before"]);
         assert_eq!(reasons("cheese"), ["You often look at Cheese"]);
         // Gouda was never viewed: the reason is its category, not the item.
-        assert_eq!(reasons("gouda"), ["You often look at Cheese", "You often choose Fromagerie"]);
+        assert_eq!(
+            reasons("gouda"),
+            ["You often look at Cheese", "You often choose Fromagerie"]
+        );
         // Never looked at Moo: no reason, however the offer ranks.
         assert_eq!(reasons("moo"), Vec::<String>::new());
         // One view is not "often", but it is a recent view.
@@ -1955,7 +2071,9 @@ mod tests {
             blocked: &blocked,
         };
         assert_eq!(all_reasons(&s), Vec::<String>::new());
-        assert!(pick(&p, &cat, &s, &h, None, NOW).iter().all(|p| p.score < 0.3));
+        assert!(pick(&p, &cat, &s, &h, None, NOW)
+            .iter()
+            .all(|p| p.score < 0.3));
 
         let mut dismissed = Profile::default();
         record(&mut dismissed, &cat, EventKind::View, "brie", 1, NOW);
@@ -2007,21 +2125,32 @@ mod tests {
         );
         let h = OfferHistory::default();
         let savings = |basket| {
-            let mut v: Vec<(String, Option<f64>)> = pick(&p, &cat, &shopper(vec![]), &h, basket, NOW)
-                .into_iter()
-                .map(|p| (p.id, p.savings))
-                .collect();
+            let mut v: Vec<(String, Option<f64>)> =
+                pick(&p, &cat, &shopper(vec![]), &h, basket, NOW)
+                    .into_iter()
+                    .map(|p| (p.id, p.savings))
+                    .collect();
             v.sort_by(|a, b| a.0.cmp(&b.0));
             v
         };
         let s = |id: &str, v: Option<f64>| (id.to_string(), v);
         assert_eq!(
             savings(Some(42.5)),
-            [s("brie", Some(3.0)), s("cheese", None), s("five", Some(5.0)), s("shop", Some(4.25))]
+            [
+                s("brie", Some(3.0)),
+                s("cheese", None),
+                s("five", Some(5.0)),
+                s("shop", Some(4.25))
+            ]
         );
         assert_eq!(
             savings(None),
-            [s("brie", Some(3.0)), s("cheese", None), s("five", Some(5.0)), s("shop", None)]
+            [
+                s("brie", Some(3.0)),
+                s("cheese", None),
+                s("five", Some(5.0)),
+                s("shop", None)
+            ]
         );
         assert_eq!(savings(Some(3.0))[2], s("five", Some(3.0)));
     }
@@ -2029,7 +2158,8 @@ mod tests {
     #[test]
     fn same_seed_same_output_other_seeds_reorder_exact_ties_only() {
         let cat = catalogue();
-        let mut offers: Vec<OfferInput> = (0..10).map(|k| offer(&format!("tie-{k}"), 10.0)).collect();
+        let mut offers: Vec<OfferInput> =
+            (0..10).map(|k| offer(&format!("tie-{k}"), 10.0)).collect();
         offers.push(offer("best", 50.0));
         offers.push(on(offer("worst", 5.0), &[], &["bakery"], &[]));
         let p = pool(&cat, offers);
@@ -2063,7 +2193,17 @@ mod tests {
             .collect();
         assert_eq!(three, orders[3][..3]);
         assert!(p
-            .select(&cat, &s, &h, &SelectOptions { basket_value: None, limit: 0 }, NOW, 3)
+            .select(
+                &cat,
+                &s,
+                &h,
+                &SelectOptions {
+                    basket_value: None,
+                    limit: 0
+                },
+                NOW,
+                3
+            )
             .is_empty());
     }
 
@@ -2077,18 +2217,27 @@ mod tests {
 
     #[test]
     fn history_round_trips_and_stays_bounded() {
+        let cat = catalogue();
+        let n = CAP_HISTORY as i64 + 10;
+        let p = pool(
+            &cat,
+            (0..n).map(|k| offer(&format!("offer-{k}"), 10.0)).collect(),
+        );
         let mut h = OfferHistory::default();
         assert_eq!(OfferHistory::decode(&h.encode()).unwrap(), h);
-        for k in 0..(CAP_HISTORY as i64 + 10) {
-            h.shown([format!("offer-{k}").as_str()], NOW + k);
+        for k in 0..n {
+            h.shown(&p, [format!("offer-{k}").as_str()], NOW + k);
         }
-        h.redeemed("offer-70", NOW + 100).unwrap();
-        h.redeemed("late", 5).unwrap();
+        h.shown(&p, ["not-in-the-pool"], NOW);
+        assert!(h.get("not-in-the-pool").is_none());
+        h.redeemed("offer-70", false, NOW + 100).unwrap();
+        h.redeemed("late", false, 5).unwrap();
         assert_eq!(h.entries.len(), CAP_HISTORY);
         // The least recently active went first.
         assert!(h.get("offer-0").is_none());
-        assert!(h.get("offer-11").is_none());
-        assert!(h.get("offer-12").is_some());
+        assert!(h.get("offer-10").is_none());
+        assert!(h.get("offer-11").is_some());
+        assert_eq!(h.get("offer-70").unwrap().redeemed, 1);
         assert!(h.get("late").is_some());
         let text = h.encode();
         assert!(text.len() < 4096, "history is {} bytes", text.len());
@@ -2097,9 +2246,11 @@ mod tests {
 
     #[test]
     fn corrupt_or_foreign_histories_are_rejected() {
+        let cat = catalogue();
+        let p = pool(&cat, vec![offer("a", 10.0), offer("b", 10.0)]);
         let mut h = OfferHistory::default();
-        h.shown(["a", "b"], NOW);
-        h.redeemed("a", NOW).unwrap();
+        h.shown(&p, ["a", "b"], NOW);
+        h.redeemed("a", false, NOW).unwrap();
         let good = h.encode();
         assert!(OfferHistory::decode(&good).is_ok());
         assert!(OfferHistory::decode("").is_err());
@@ -2113,6 +2264,9 @@ mod tests {
         assert!(edit(&|b| b[0] = b'X').is_err(), "foreign magic");
         assert!(edit(&|b| b[2] = 99).is_err(), "unknown version");
         assert!(edit(&|b| b.push(0)).is_err(), "trailing bytes");
+        // The sensitive flag of the first entry ("a": after magic, version, count, id) is 0 or 1.
+        assert!(edit(&|b| b[6] = 1).is_ok());
+        assert!(edit(&|b| b[6] = 2).is_err(), "unknown flag");
         // A profile is not a history.
         assert!(OfferHistory::decode(&Profile::default().encode()).is_err());
 
@@ -2128,25 +2282,64 @@ mod tests {
         assert!(OfferHistory::decode(&encode(vec![seen("a", 1, 2, Some(5))])).is_err());
         assert!(OfferHistory::decode(&encode(vec![seen("a", 1, 0, None)])).is_err());
         assert!(OfferHistory::decode(&encode(vec![seen("", 1, 0, Some(5))])).is_err());
-        assert!(
-            OfferHistory::decode(&encode(vec![seen("a", 1, 0, Some(5)), seen("a", 1, 0, Some(5))]))
-                .is_err()
-        );
-        let too_many = (0..=CAP_HISTORY).map(|k| seen(&k.to_string(), 1, 0, Some(5))).collect();
+        assert!(OfferHistory::decode(&encode(vec![
+            seen("a", 1, 0, Some(5)),
+            seen("a", 1, 0, Some(5))
+        ]))
+        .is_err());
+        let too_many = (0..=CAP_HISTORY)
+            .map(|k| seen(&k.to_string(), 1, 0, Some(5)))
+            .collect();
         assert!(OfferHistory::decode(&encode(too_many)).is_err());
+    }
+
+    #[test]
+    fn sensitive_offers_leave_flagged_history_that_goes_with_the_purpose() {
+        let cat = catalogue();
+        let p = pool(
+            &cat,
+            vec![
+                on(offer("tests", 10.0), &["test"], &[], &[]),
+                offer("plain", 10.0),
+            ],
+        );
+        let mut h = OfferHistory::default();
+        h.shown(&p, ["tests", "plain"], NOW);
+        h.redeemed("code-typed-in", true, NOW).unwrap();
+        h.redeemed("plain", false, NOW).unwrap();
+        assert_eq!(h.sensitive("tests"), Some(true));
+        assert_eq!(h.sensitive("plain"), Some(false));
+        assert_eq!(h.sensitive("code-typed-in"), Some(true));
+        assert_eq!(h.sensitive("never"), None);
+        let again = OfferHistory::decode(&h.encode()).unwrap();
+        assert_eq!(again, h);
+        assert!(h.drop_sensitive());
+        assert!(!h.drop_sensitive());
+        let left: Vec<&str> = h.entries.iter().map(|e| e.offer.as_str()).collect();
+        assert_eq!(left, ["plain"]);
     }
 
     #[test]
     fn fit_keeps_the_two_strongest_distinct_reasons() {
         let mut f = Fit::default();
-        f.add(0.3, 0.3, Why::Brand("a"));
-        f.add(0.5, 0.5, Why::Brand("b"));
-        f.add(0.4, 0.4, Why::Brand("c"));
-        f.add(0.6, 0.6, Why::Brand("c"));
-        f.add(0.9, 0.1, Why::Brand("weak"));
+        f.add(0.3, 0.3, Why::Bought(1));
+        f.add(0.5, 0.5, Why::Bought(2));
+        f.add(0.4, 0.4, Why::Bought(3));
+        f.add(0.6, 0.6, Why::Bought(3));
+        f.add(0.9, 0.1, Why::Bought(4));
+        // Strong enough for an item reason, not for "often".
+        f.add(0.45, 0.45, Why::Brand("Acme"));
         assert_eq!(f.relevance, 0.9);
-        assert_eq!(f.why, [Some((0.6, Why::Brand("c"))), Some((0.5, Why::Brand("b")))]);
-        f.add(0.55, 0.55, Why::Brand("b"));
-        assert_eq!(f.why[1], Some((0.55, Why::Brand("b"))));
+        assert_eq!(
+            f.why,
+            [Some((0.6, Why::Bought(3))), Some((0.5, Why::Bought(2)))]
+        );
+        f.add(0.55, 0.55, Why::Bought(2));
+        assert_eq!(f.why[1], Some((0.55, Why::Bought(2))));
+        f.add(0.7, 0.7, Why::Brand("Acme"));
+        assert_eq!(
+            f.why,
+            [Some((0.7, Why::Brand("Acme"))), Some((0.6, Why::Bought(3)))]
+        );
     }
 }
