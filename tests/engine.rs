@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use tailor::core::engine::{Ask, Config, ConfigInput, RemoveTarget, SensitiveInput};
+use tailor::core::offers::{AppliesToInput, OfferContext, OfferInput, ValueInput};
 use tailor::core::Purpose;
 use tailor::core::{
     ConsentChange, Engine, EventInput, ItemInput, MemoryStore, RankRequest, Source, Store,
@@ -52,6 +53,7 @@ fn config(policy: &str) -> Config {
         }),
         consent_expiry_days: None,
         policy_note: Some("We now keep consent for six months.".into()),
+        seed: Some(7.0),
     })
     .unwrap()
 }
@@ -740,4 +742,94 @@ fn without_consent_removal_stores_nothing() {
         .unwrap());
     assert!(!e.allow("dairy", T0));
     assert!(store.keys().is_empty());
+}
+
+const OFFERS_KEY: &str = "tailor.v1.test-shop.offers";
+
+fn offer(id: &str, percent: f64, categories: &[&str]) -> OfferInput {
+    OfferInput {
+        id: Some(id.into()),
+        title: Some(format!("Offer {id}")),
+        value: Some(ValueInput {
+            percent: Some(percent),
+            amount: None,
+        }),
+        applies_to: (!categories.is_empty()).then(|| AppliesToInput {
+            categories: Some(categories.iter().map(|c| c.to_string()).collect()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn pool() -> Vec<OfferInput> {
+    vec![
+        offer("cheese-10", 10.0, &["dairy/cheese"]),
+        offer("shop-30", 30.0, &[]),
+        offer("bread-15", 15.0, &["bakery"]),
+        offer("pregnancy-20", 20.0, &["pharmacy/pregnancy"]),
+    ]
+}
+
+fn picked(e: &mut Engine<Shared>, now: i64) -> Vec<String> {
+    let ctx = OfferContext {
+        basket_value: Some(40.0),
+        limit: Some(3.0),
+    };
+    e.offers(pool(), &ctx, now)
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+#[test]
+fn offers_follow_consent_interest_and_the_sensitive_guard() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    // Without consent: by value alone, nothing stored, never the sensitive offer.
+    let before = picked(&mut e, T0);
+    assert_eq!(before[0], "shop-30");
+    assert!(!before.contains(&"pregnancy-20".to_string()));
+    assert!(store.keys().is_empty());
+    assert!(!e.offer_redeemed("shop-30", T0).unwrap());
+    assert!(store.keys().is_empty());
+
+    grant(&mut e, true, T0);
+    for k in 0..6 {
+        e.track(ev("view", if k % 2 == 0 { "s3" } else { "s9" }), T0 + k)
+            .unwrap();
+    }
+    e.track(ev("purchase", "s3"), T0 + 10).unwrap();
+    let with_interest = picked(&mut e, T0 + 20);
+    assert_eq!(
+        with_interest[0], "cheese-10",
+        "a strong interest beats a bigger whole-shop discount: {with_interest:?}"
+    );
+    assert!(!with_interest.contains(&"pregnancy-20".to_string()));
+    assert!(
+        store.raw(OFFERS_KEY).is_some(),
+        "shown offers are remembered (fatigue)"
+    );
+    assert!(e.offer_redeemed("cheese-10", T0 + 30).unwrap());
+    assert!(
+        e.offer_redeemed("nope", T0 + 30).is_ok(),
+        "an unknown offer counts as sensitive: not recorded"
+    );
+    assert!(!e.offer_redeemed("nope", T0 + 30).unwrap());
+    assert_eq!(e.offer_redeemed(" ", T0).unwrap_err().field(), Some("id"));
+
+    // Withdrawing personalization erases the offer history with the profile.
+    grant(&mut e, false, T0 + 40);
+    assert_eq!(store.raw(OFFERS_KEY), None);
+}
+
+#[test]
+fn offers_are_deterministic_under_the_seed() {
+    let store = Shared::default();
+    let mut a = open(&store, T0);
+    let first = picked(&mut a, T0);
+    let mut b = open(&Shared::default(), T0);
+    assert_eq!(picked(&mut b, T0), first);
 }

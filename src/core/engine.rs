@@ -8,6 +8,9 @@
 use super::catalogue::{path_is_under, Catalogue, ItemInput, LoadSummary};
 use super::consent::{self, Consent, ConsentChange, LogEntry, Purpose, ReadError, Source};
 use super::event::EventInput;
+use super::offers::{
+    check_offer_id, OfferContext, OfferHistory, OfferInput, OfferPool, OfferSummary, PickedOffer,
+};
 use super::profile::{Affinities, Profile};
 use super::ranking::{self, RankRequest, Ranked, Ranker, Shopper};
 use super::storage::{FallbackStore, Store, StoreError};
@@ -23,6 +26,7 @@ pub struct ConfigInput {
     pub policy_note: Option<String>,
     pub sensitive: Option<SensitiveInput>,
     pub consent_expiry_days: Option<f64>,
+    pub seed: Option<f64>,
 }
 
 impl ConfigInput {
@@ -33,6 +37,7 @@ impl ConfigInput {
         "policyNote",
         "sensitive",
         "consentExpiryDays",
+        "seed",
         "clock",
         "wasm",
     ];
@@ -51,6 +56,8 @@ pub struct Config {
     pub policy_note: Option<String>,
     pub sensitive_categories: Vec<String>,
     pub consent_expiry_days: u32,
+    /// Seeds every random choice (offer ties): injectable for tests and replays.
+    pub seed: Option<u64>,
 }
 
 const MAX_POLICY_NOTE: usize = 500;
@@ -108,12 +115,30 @@ impl Config {
             }
             sensitive_categories.push(path);
         }
+        let seed = match input.seed {
+            None => None,
+            Some(s)
+                if s.is_finite()
+                    && s >= 0.0
+                    && s.fract() == 0.0
+                    && s <= 9_007_199_254_740_991.0 =>
+            {
+                Some(s as u64)
+            }
+            Some(s) => {
+                return Err(Error::invalid(
+                    "seed",
+                    format!("{s} is not a whole number ≥ 0 (up to 2^53 − 1)"),
+                ))
+            }
+        };
         Ok(Config {
             shop,
             policy_version,
             policy_note,
             sensitive_categories,
             consent_expiry_days,
+            seed,
         })
     }
 
@@ -240,6 +265,7 @@ impl RemoveTarget {
 const PROFILE: &str = "profile";
 const SENSITIVE: &str = "sensitive";
 const CONSENT: &str = "consent";
+const OFFERS: &str = "offers";
 
 pub struct Engine<S: Store> {
     config: Config,
@@ -249,6 +275,10 @@ pub struct Engine<S: Store> {
     /// Learned from sensitive items, with the sensitive purpose only.
     sensitive_profile: Profile,
     gpc: bool,
+    /// Which offers this shopper saw and redeemed (cap, fatigue): kept only with personalization.
+    offer_history: OfferHistory,
+    /// The pool of the last `offers` call: tells whether a redeemed offer is sensitive.
+    last_pool: Option<OfferPool>,
     catalogue: Option<Catalogue>,
     ranker: Ranker,
     last_error: Option<String>,
@@ -272,6 +302,8 @@ impl<S: Store> Engine<S> {
             consent: Consent::default(),
             profile: Profile::default(),
             sensitive_profile: Profile::default(),
+            offer_history: OfferHistory::default(),
+            last_pool: None,
             gpc,
             catalogue: None,
             ranker: Ranker::default(),
@@ -327,6 +359,29 @@ impl<S: Store> Engine<S> {
         let sensitive = self.sensitive_allowed(now);
         self.profile = self.load_profile(PROFILE, personalizing);
         self.sensitive_profile = self.load_profile(SENSITIVE, sensitive);
+        self.offer_history = OfferHistory::default();
+        let key = self.key(OFFERS);
+        match self.store.get(&key) {
+            Some(text) if personalizing => match OfferHistory::decode(&text) {
+                Ok(h) => self.offer_history = h,
+                Err(_) => {
+                    self.last_error = Some(
+                        "the stored offer history is unreadable; starting a new one".to_owned(),
+                    )
+                }
+            },
+            Some(_) => self.store.remove(&key),
+            None => {}
+        }
+        if !sensitive && self.offer_history.drop_sensitive() {
+            self.persist_offers();
+        }
+    }
+
+    fn persist_offers(&mut self) {
+        let text = self.offer_history.encode();
+        let key = self.key(OFFERS);
+        self.store.set(&key, &text);
     }
 
     /// Reads a stored profile if its purpose is granted; if not, a stored one must not
@@ -437,6 +492,10 @@ impl<S: Store> Engine<S> {
         if withdrawn.contains(&Purpose::Personalization) {
             self.profile = Profile::default();
             self.store.remove(&self.key(PROFILE));
+            self.offer_history = OfferHistory::default();
+            self.store.remove(&self.key(OFFERS));
+        } else if withdrawn.contains(&Purpose::Sensitive) && self.offer_history.drop_sensitive() {
+            self.persist_offers();
         }
         if withdrawn.contains(&Purpose::Personalization) || withdrawn.contains(&Purpose::Sensitive)
         {
@@ -541,6 +600,96 @@ impl<S: Store> Engine<S> {
             .into_iter()
             .map(|(_, i)| i)
             .collect())
+    }
+
+    /// Picks the best offers of `pool` for this shopper. Without the personalization
+    /// purpose it reads no profile and records nothing (offers by value alone); with it,
+    /// the picks count as shown (fatigue) in a history kept under its own key.
+    pub fn offers(
+        &mut self,
+        pool: Vec<OfferInput>,
+        ctx: &OfferContext,
+        now: Millis,
+    ) -> Result<(Vec<PickedOffer>, OfferSummary), Error> {
+        let opts = ctx.validate()?;
+        let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
+        let (pool, summary) = OfferPool::ingest(pool, catalogue, &self.config.sensitive_categories);
+        let personalizing = self.personalizing(now);
+        let seed = self.seed(now);
+        let picks = if personalizing {
+            let shopper = shopper(
+                &self.profile,
+                &self.sensitive_profile,
+                self.sensitive_allowed(now),
+            );
+            pool.select(catalogue, &shopper, &self.offer_history, &opts, now, seed)
+        } else {
+            let nobody = Shopper {
+                profiles: Vec::new(),
+                allow_sensitive: false,
+                blocked: &[],
+            };
+            pool.select(
+                catalogue,
+                &nobody,
+                &OfferHistory::default(),
+                &opts,
+                now,
+                seed,
+            )
+        };
+        if personalizing && !picks.is_empty() {
+            self.offer_history
+                .shown(&pool, picks.iter().map(|p| p.id.as_str()), now);
+            self.persist_offers();
+        }
+        self.last_pool = Some(pool);
+        Ok((picks, summary))
+    }
+
+    /// Validates an offer pool against the loaded catalogue: what `offers` would skip, and why.
+    pub fn check_offers(&self, pool: Vec<OfferInput>) -> Result<OfferSummary, Error> {
+        let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
+        Ok(OfferPool::ingest(pool, catalogue, &self.config.sensitive_categories).1)
+    }
+
+    /// Records that the shopper used offer `id` (it counts toward its cap and ends its
+    /// fatigue). Nothing is recorded without consent, nor for a sensitive offer without
+    /// the sensitive purpose; an offer of unknown sensitivity counts as sensitive.
+    pub fn offer_redeemed(&mut self, id: &str, now: Millis) -> Result<bool, Error> {
+        check_offer_id(id)?;
+        if !self.personalizing(now) {
+            return Ok(false);
+        }
+        let sensitive = self
+            .last_pool
+            .as_ref()
+            .and_then(|p| p.get(id.trim()))
+            .map(|o| o.sensitive)
+            .or_else(|| self.offer_history.sensitive(id))
+            .unwrap_or(true);
+        if sensitive && !self.sensitive_allowed(now) {
+            return Ok(false);
+        }
+        self.offer_history.redeemed(id, sensitive, now)?;
+        self.persist_offers();
+        Ok(true)
+    }
+
+    /// Offer ties are broken by this seed: the shop's `seed` option, else one that turns
+    /// daily (stable within a visit, deterministic under an injected clock).
+    fn seed(&self, now: Millis) -> u64 {
+        self.config.seed.unwrap_or_else(|| {
+            let day = now.div_euclid(86_400_000) as u64;
+            let shop = self
+                .config
+                .shop
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+            day ^ shop
+        })
     }
 
     /// Sets the ranking's signal weights (the offline evaluation switches signals off).
@@ -694,6 +843,7 @@ impl<S: Store> Engine<S> {
         self.consent = Consent::default();
         self.profile = Profile::default();
         self.sensitive_profile = Profile::default();
+        self.offer_history = OfferHistory::default();
     }
 
     pub fn status(&self, now: Millis) -> Status {

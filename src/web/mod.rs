@@ -5,6 +5,7 @@
 mod storage;
 
 use crate::core::engine::{Config, ConfigInput, RemoveTarget};
+use crate::core::offers::{AppliesToInput, OfferContext, OfferInput, ValueInput};
 use crate::core::{ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -114,6 +115,28 @@ fn check_fields(arg: &str, value: &JsValue, allowed: &[&str]) -> Result<(), JsEr
         }
     }
     Ok(())
+}
+
+/// An offer pool from JS. The rule objects (`appliesTo`, `value`) are checked for unknown
+/// fields — a misspelt `category` would widen an offer to the whole shop — while the
+/// offer itself may carry the shop's own display fields (image, code, …).
+fn offer_pool(pool: JsValue) -> Result<Vec<OfferInput>, JsError> {
+    if !js_sys::Array::is_array(&pool) {
+        return Err(JsError::new("pool: expected an array of offers"));
+    }
+    for (k, offer) in js_sys::Array::from(&pool).iter().enumerate() {
+        for (field, allowed) in [
+            ("appliesTo", AppliesToInput::FIELDS),
+            ("value", ValueInput::FIELDS),
+        ] {
+            if offer.is_object() {
+                let rule = js_sys::Reflect::get(&offer, &JsValue::from_str(field))
+                    .unwrap_or(JsValue::UNDEFINED);
+                check_fields(&format!("pool[{k}].{field}"), &rule, allowed)?;
+            }
+        }
+    }
+    from_js("pool", pool)
 }
 
 /// The one serializer: plain objects, `null` for absent values.
@@ -240,6 +263,38 @@ impl TailorCore {
     /// Lets a removed interest or brand be learned again.
     pub fn allow(&mut self, topic: &str, now: f64) -> Result<bool, JsError> {
         Ok(self.engine.allow(topic, now_ms(now)?))
+    }
+
+    /// The best offers of `pool` for this shopper: `[{ id, title, score, reasons, savings }]`.
+    pub fn offers(
+        &mut self,
+        pool: JsValue,
+        context: JsValue,
+        now: f64,
+    ) -> Result<JsValue, JsError> {
+        let pool = offer_pool(pool)?;
+        check_fields("context", &context, OfferContext::FIELDS)?;
+        let context: OfferContext = from_js("context", context)?;
+        let (picks, _) = self
+            .engine
+            .offers(pool, &context, now_ms(now)?)
+            .map_err(core_err)?;
+        Ok(to_js(&picks))
+    }
+
+    /// What `offers` would skip in `pool`, and why: `{ loaded, skipped, problems, problemCount }`.
+    #[wasm_bindgen(js_name = checkOffers)]
+    pub fn check_offers(&self, pool: JsValue) -> Result<JsValue, JsError> {
+        let pool = offer_pool(pool)?;
+        Ok(to_js(&self.engine.check_offers(pool).map_err(core_err)?))
+    }
+
+    /// Records that the shopper used offer `id`; false when nothing was recorded.
+    #[wasm_bindgen(js_name = offerRedeemed)]
+    pub fn offer_redeemed(&mut self, id: &str, now: f64) -> Result<bool, JsError> {
+        self.engine
+            .offer_redeemed(id, now_ms(now)?)
+            .map_err(core_err)
     }
 
     pub fn shop(&self) -> String {

@@ -25,6 +25,8 @@ export interface TailorOptions {
   consentExpiryDays?: number;
   /** What changed in this policy version, in a sentence: the widget shows it when it asks again. */
   policyNote?: string;
+  /** Seeds every random choice (offer ties); default: one that turns daily. Inject one in tests. */
+  seed?: number;
   /** The clock, in ms since 1970 (default `Date.now`): inject one in tests. */
   clock?: () => number;
   /** Where to load the wasm from (default: next to this module). */
@@ -101,6 +103,49 @@ export type Purpose = "personalization" | "analytics" | "sensitive";
 
 /** Who made a choice: kept with each choice as proof of how it was given. */
 export type ConsentSource = "api" | "widget" | "browser-signal";
+
+/** An offer of the shop's pool. Unknown fields are allowed on the offer (display data), not in its rules. */
+export interface Offer {
+  id: string;
+  title?: string;
+  /** What it applies to (any of them); absent or empty: the whole shop. */
+  appliesTo?: { items?: string[]; categories?: string[]; brands?: string[] };
+  /** Exactly one: a percentage (0–100] or an amount off. */
+  value: { percent: number } | { amount: number };
+  minBasket?: number;
+  audience?: "new" | "returning" | "all";
+  /** ms since 1970; runs from `startsAt` until before `endsAt`. */
+  startsAt?: number;
+  endsAt?: number;
+  /** How many times one shopper may redeem it. */
+  capPerShopper?: number;
+  /** Never offered without the shopper's `sensitive` purpose (also inferred from its categories and items). */
+  sensitive?: boolean;
+  [display: string]: unknown;
+}
+
+export interface OfferContext {
+  basketValue?: number;
+  /** How many offers (default 3, at most 20). */
+  limit?: number;
+}
+
+export interface PickedOffer {
+  id: string;
+  title: string;
+  score: number;
+  /** Up to two, each true of the shopper's own history. */
+  reasons: string[];
+  /** Estimated saving in the shop's currency, when it can be told. */
+  savings: number | null;
+}
+
+export interface OfferSummary {
+  loaded: number;
+  skipped: number;
+  problems: CatalogueProblem[];
+  problemCount: number;
+}
 
 export interface ConsentState {
   /** Record events, keep a profile on this device, re-rank. */
@@ -269,6 +314,20 @@ export declare class Tailor extends EventTarget {
    * ```
    */
   rank(request?: RankRequest): RankedItem[];
+
+  /**
+   * Picks the best offers of `pool` for this shopper (eligibility, relevance, cap, fatigue);
+   * without consent, by value alone and nothing is recorded.
+   * @example
+   * ```js
+   * const [best] = tailor.offers(pool, { basketValue: 42.5, limit: 3 });
+   * ```
+   */
+  offers(pool: Offer[], context?: OfferContext): PickedOffer[];
+  /** What `offers` would skip in `pool`, and why (field and offer index). */
+  checkOffers(pool: Offer[]): OfferSummary;
+  /** Records that the shopper used an offer (its cap, its fatigue); false when nothing was recorded. */
+  offerRedeemed(id: string): boolean;
 
   /** Everything Tailor keeps for this shop: stored keys, consent log, profile in words. */
   exportData(): TailorExport;

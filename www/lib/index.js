@@ -112,6 +112,22 @@ export class Tailor extends EventTarget {
     return this.#core.rank(request, this.#clock());
   }
 
+  /** Picks the best offers of `pool` for this shopper; by value alone without consent. */
+  offers(pool, context = {}) {
+    return this.#core.offers(pool, context, this.#clock());
+  }
+
+  /** What `offers` would skip in `pool`, and why. */
+  checkOffers(pool) {
+    return this.#core.checkOffers(pool);
+  }
+
+  /** Records that the shopper used an offer; returns whether anything was recorded. */
+  offerRedeemed(id) {
+    if (typeof id !== "string") throw new TypeError("id: expected the offer's id (a string)");
+    return this.#core.offerRedeemed(id, this.#clock());
+  }
+
   /** Everything Tailor keeps for this shop: stored keys, consent log, profile in words. */
   exportData() {
     return {
