@@ -357,7 +357,7 @@ fn related_to_recent_repeat_and_penalties() {
     let s8 = ranked.iter().find(|r| r.id == "s8").unwrap();
     assert!(
         s8.reasons
-            .contains(&"You have bought this 2 times".to_string()),
+            .contains(&"You have bought this more than once".to_string()),
         "{:?}",
         s8.reasons
     );

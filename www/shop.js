@@ -2,9 +2,12 @@
 // Every catalogue string is untrusted: it reaches the page only through
 // textContent / DOM APIs (the `h` helper below), never through innerHTML.
 import { Tailor } from "./pkg/index.js";
+import "./pkg/widget.js"; // <tailor-consent>: the banner and the privacy panel
 
 const SHOP = "tailor-demo";
 const POLICY_VERSION = "2026-11";
+// Shown by the consent widget when it asks again because the policy version changed.
+const POLICY_NOTE = "You can now let Tailor learn from sensitive categories (such as pork or baby formula) too; it stays off unless you switch it on.";
 const SENSITIVE = ["Meat/Pork", "Health & home/Infant formula", "Health & home/Cigarettes", "Grocery/Beers, ales"];
 const PAGE_SIZE = 60;
 const SEARCH_SUGGESTIONS = 8;
@@ -179,7 +182,7 @@ function buildCard(item) {
     h(
       "div",
       { class: "card-body" },
-      h("h3", { class: "card-title", id: titleId }, h("button", { type: "button", onclick: view, text: item.title ?? item.id })),
+      h("h2", { class: "card-title", id: titleId }, h("button", { type: "button", onclick: view, text: item.title ?? item.id })),
       h("p", { class: "card-brand", text: item.brand ?? "" }),
       h(
         "div",
@@ -276,7 +279,8 @@ function dismiss(id) {
   const outcome = track({ type: "dismiss", item: id });
   if (outcome === "recorded") toast(`Got it: you will see less of ${titleOf(id)}.`);
   else if (outcome === "no-consent") toast("Switch on personalization and Tailor will remember what you are not interested in.");
-  else if (outcome === "sensitive") toast("Tailor never records anything about this category.");
+  else if (outcome === "sensitive") toast("Tailor records nothing about this category unless you allow sensitive categories under Privacy.");
+  else if (outcome === "blocked") toast("You asked Tailor not to learn about this; allow it again under Privacy.");
 }
 
 // ---------------------------------------------------------------- product detail
@@ -300,7 +304,9 @@ function openDetail(id, { from = null } = {}) {
     h("p", { class: "price", text: typeof item.price === "number" ? money.format(item.price) : "" }),
     item.tags?.length ? h("div", { class: "chips" }, item.tags.map((t) => h("span", { class: "chip", text: t }))) : null,
     isSensitive(item)
-      ? h("p", { class: "private-note", "data-testid": "private-note" }, icon("shield"), "A private category: Tailor never records, uses or reports what you look at here.")
+      ? h("p", { class: "private-note", "data-testid": "private-note" }, icon("shield"), tailor.consent.get().sensitive
+        ? "A private category: Tailor learns from it only because you allowed it, keeps it apart and never reports it."
+        : "A private category: Tailor does not record, use or report what you look at here.")
       : null,
     h(
       "div",
@@ -456,7 +462,6 @@ function ago(ms) {
 function renderKnows() {
   const body = $("knows-body");
   const consent = tailor.consent.get();
-  $("forget").disabled = false;
   if (!consent.personalization) {
     body.replaceChildren(
       h("p", { class: "off-state", "data-testid": "knows-off" }, "Nothing. Personalization is off, so Tailor records nothing and you see the shop’s usual order."),
@@ -470,7 +475,7 @@ function renderKnows() {
   }
   // Interests come for every level of the category path; the shopper-meaningful one is
   // the category (the level under the department).
-  const interests = d.interests.filter((i) => i.key.split("/").length === 2).slice(0, 5);
+  const interests = d.interests.filter((i) => i.depth === 2).slice(0, 5);
   if (interests.length) {
     const top = Math.max(...interests.map((i) => i.weight), 1);
     parts.push(
@@ -515,10 +520,6 @@ function renderKnows() {
 
 // ---------------------------------------------------------------- consent, storage, toast
 
-function syncConsent() {
-  $("consent-personalization").checked = personalizing();
-}
-
 function renderStorageNotice() {
   $("storage-notice").hidden = tailor.status.storage !== "memory";
 }
@@ -559,21 +560,9 @@ function showFatal(err) {
 // ---------------------------------------------------------------- wiring
 
 function wire() {
-  $("consent-personalization").addEventListener("change", (e) => {
-    const on = e.target.checked;
-    tailor.consent.set({ personalization: on }, { source: "widget" });
-    toast(on ? "Personalization is on. Tailor learns from what you do here, only in this browser." : "Personalization is off. Tailor erased what it knew about you.");
-  });
   // Consent changes, `forget`, and another tab's consent or profile changes all arrive here.
-  tailor.addEventListener("change", () => {
-    syncConsent();
-    refresh();
-  });
-
-  $("forget").addEventListener("click", () => {
-    tailor.forget();
-    toast("Done. Everything Tailor stored for this shop has been erased.");
-  });
+  // (The consent widget re-renders itself on the same events.)
+  tailor.addEventListener("change", refresh);
 
   $("more").addEventListener("click", () => {
     limit += PAGE_SIZE;
@@ -636,7 +625,7 @@ function wire() {
     scrollTo({ top: 0 });
   });
 
-  for (const el of ["search", "basket-button", "consent-personalization"]) $(el).disabled = false;
+  for (const el of ["search", "basket-button"]) $(el).disabled = false;
 }
 
 function renderBasketEmpty() {
@@ -653,7 +642,7 @@ async function main() {
     if (!r.ok) throw new Error(`catalogue: HTTP ${r.status}`);
     return r.json();
   });
-  tailor = await Tailor.open({ shop: SHOP, policyVersion: POLICY_VERSION, sensitive: { categories: SENSITIVE } });
+  tailor = await Tailor.open({ shop: SHOP, policyVersion: POLICY_VERSION, policyNote: POLICY_NOTE, sensitive: { categories: SENSITIVE } });
   window.tailorDemo.tailor = tailor;
   const items = await catalogue;
   tailor.loadCatalogue(items);
@@ -675,7 +664,6 @@ async function main() {
 
   renderNav();
   wire();
-  syncConsent();
   renderBasket();
   onRoute();
   renderKnows();

@@ -356,18 +356,17 @@ mod tool {
                         res.reasons_total += 1;
                         let cited = rest.split_once(' ').map(|x| x.1).unwrap_or("");
                         res.reasons_true += usize::from(seen.contains(cited));
-                    } else if let Some(n) = reason
-                        .strip_prefix("You have bought this ")
-                        .or(reason.strip_prefix("You bought this before").map(|_| "1"))
-                    {
+                    } else if let Some(at_least) = match reason.as_str() {
+                        "You bought this before" => Some(1),
+                        "You have bought this more than once" => Some(2),
+                        _ => None,
+                    } {
                         res.reasons_total += 1;
                         let bought = history
                             .iter()
                             .filter(|e| e.item == r.id && e.kind == EventKind::Purchase)
                             .count();
-                        res.reasons_true += usize::from(
-                            bought > 0 && (n == "1" || n.starts_with(&bought.to_string())),
-                        );
+                        res.reasons_true += usize::from(bought >= at_least);
                     }
                 }
             }

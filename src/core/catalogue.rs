@@ -299,11 +299,9 @@ impl Catalogue {
 
         // The server's order: popularity descending, ties in the order given.
         let mut order: Vec<u32> = (0..c.ids.len() as u32).collect();
-        // Unstable sorts only, with total tie-breaks: each stable sort adds a driftsort copy to the wasm.
-        order.sort_unstable_by(|&a, &b| {
-            c.popularity[b as usize]
-                .total_cmp(&c.popularity[a as usize])
-                .then(a.cmp(&b))
+        let pop = &c.popularity;
+        super::sort::sort_by(&mut order, &|a, b| {
+            pop[*b as usize].total_cmp(&pop[*a as usize]).then(a.cmp(b))
         });
         c.server_rank = vec![0; order.len()];
         for (rank, &i) in order.iter().enumerate() {

@@ -585,7 +585,10 @@ impl<S: Store> Engine<S> {
         let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
         let mut cands = ranking::candidates(catalogue, req)?;
         if !self.personalizing(now) {
-            cands.sort_unstable_by_key(|&i| catalogue.server_rank[i as usize]);
+            let rank = &catalogue.server_rank;
+            super::sort::sort_by(&mut cands, &|a, b| {
+                rank[*a as usize].cmp(&rank[*b as usize])
+            });
             return Ok(cands);
         }
         let shopper = shopper(
@@ -908,7 +911,7 @@ fn interests(set: &Affinities, now: Millis) -> Vec<Interest> {
     let depth = |k: &str| (k.matches('/').count() + 1).min(255) as u8;
     let mut out = Vec::new();
     let mut levels: Vec<u8> = set.entries.iter().map(|e| depth(&e.key)).collect();
-    levels.sort_unstable_by(|a, b| b.cmp(a));
+    super::sort::sort_by(&mut levels, &|a, b| b.cmp(a));
     levels.dedup();
     for level in levels {
         let mut at_level = Affinities::default();

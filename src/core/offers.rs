@@ -783,11 +783,7 @@ impl OfferPool {
         let order = |a: &(f32, u64, u32), b: &(f32, u64, u32)| {
             b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
         };
-        if opts.limit < scored.len() {
-            scored.select_nth_unstable_by(opts.limit - 1, order);
-            scored.truncate(opts.limit);
-        }
-        scored.sort_unstable_by(order);
+        super::sort::top_k(&mut scored, opts.limit, &order);
         scored
             .into_iter()
             .map(|(score, _, o)| {
@@ -1090,7 +1086,7 @@ impl<'a> Fitter<'a> {
             .flat_map(|p| &p.purchased)
             .filter_map(|b| Some((cat.lookup(&b.item)?, 0.5 + 0.5 * decay(1.0, b.last_at, now))))
             .collect();
-        bought.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        super::sort::sort_by(&mut bought, &|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         bought.dedup_by_key(|b| b.0);
         let mut looked: Vec<(u32, f32, EventKind)> = profiles
             .iter()
@@ -1110,14 +1106,14 @@ impl<'a> Fitter<'a> {
                 Some((cat.lookup(&r.item)?, w * decay(1.0, r.at, now), r.kind))
             })
             .collect();
-        looked.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        super::sort::sort_by(&mut looked, &|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         looked.dedup_by_key(|l| l.0);
         let mut dismissed: Vec<u32> = profiles
             .iter()
             .flat_map(|p| &p.dismissed)
             .filter_map(|(item, _)| cat.lookup(item))
             .collect();
-        dismissed.sort_unstable();
+        super::sort::sort_by(&mut dismissed, &|a, b| a.cmp(b));
         dismissed.dedup();
 
         Fitter {

@@ -101,7 +101,7 @@ impl Affinities {
             .iter()
             .map(|e| (e.key.as_str(), decay(e.weight, e.at, now)))
             .collect();
-        v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        super::sort::sort_by(&mut v, &|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         v
     }
 }

@@ -151,7 +151,10 @@ pub fn limit(req: &RankRequest, n: usize) -> Result<usize, Error> {
 
 /// The server's order: no profile is read, nothing personal is computed.
 pub fn server_order(cat: &Catalogue, mut cands: Vec<u32>, limit: usize) -> Vec<Ranked> {
-    cands.sort_unstable_by_key(|&i| cat.server_rank[i as usize]);
+    let rank = &cat.server_rank;
+    super::sort::sort_by(&mut cands, &|a, b| {
+        rank[*a as usize].cmp(&rank[*b as usize])
+    });
     cands.truncate(limit);
     cands
         .into_iter()
@@ -387,7 +390,7 @@ impl Ranker {
             .flat_map(|p| &p.recent)
             .enumerate()
             .collect();
-        recent.sort_unstable_by(|a, b| b.1.at.cmp(&a.1.at).then(a.0.cmp(&b.0)));
+        super::sort::sort_by(&mut recent, &|a, b| b.1.at.cmp(&a.1.at).then(a.0.cmp(&b.0)));
         let mut recency = 1.0f32;
         for (_, r) in recent {
             if let Some(src) = cat.lookup(&r.item) {
@@ -471,7 +474,7 @@ impl Ranker {
         Signals {
             // Scaled by the item's prior: a liked category lifts its staples more than
             // its long tail (on the shared grocery data this beat a flat lift).
-            category: w.category * category * (0.25 + 0.75 * cat.prior[iu]),
+            category: w.category * category * (0.5 + 0.5 * cat.prior[iu]),
             brand: w.brand * brand,
             attribute: w.attribute * attribute,
             price: w.price * price,
@@ -497,7 +500,7 @@ impl Ranker {
         .collect();
         // Reasons about specific items (related, repeat, recent: kinds 0–2) say more to
         // a shopper than general ones, so they come first; then by contribution.
-        cands.sort_unstable_by(|a, b| {
+        super::sort::sort_by(&mut cands, &|a, b| {
             (a.1 > 2)
                 .cmp(&(b.1 > 2))
                 .then(b.0.total_cmp(&a.0))
@@ -523,10 +526,16 @@ impl Ranker {
                         });
                     verb.map(|v| format!("Because you {v} {}", cat.titles[src as usize]))
                 }
-                1 => Some(match self.repeat[iu] {
-                    1 => "You bought this before".to_string(),
-                    n => format!("You have bought this {n} times"),
-                }),
+                // The count can lag the truth (the purchase list is capped), so the
+                // reason claims no more than it knows.
+                1 => Some(
+                    if self.repeat[iu] > 1 {
+                        "You have bought this more than once"
+                    } else {
+                        "You bought this before"
+                    }
+                    .to_string(),
+                ),
                 2 => Some(
                     if self.recent_kind[iu] == EventKind::Cart.code() {
                         "In your basket lately"

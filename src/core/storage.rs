@@ -150,7 +150,7 @@ impl<S: Store> FallbackStore<S> {
         };
         keys.extend(self.memory.map.keys().cloned());
         keys.retain(|k| k.starts_with(&self.prefix));
-        keys.sort_unstable();
+        super::sort::sort_by(&mut keys, &|a, b| a.cmp(b));
         keys.dedup();
         keys
     }

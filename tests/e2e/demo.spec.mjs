@@ -11,7 +11,7 @@ const PREFIX = "tailor.v1.tailor-demo.";
 const CONSENT_KEY = `${PREFIX}consent`;
 const PROFILE_KEY = `${PREFIX}profile`;
 const PAGE_SIZE = 60; // the demo's page size
-const STATIC_FILES = ["/", "/shop.js", "/shop.css", "/pkg/index.js", "/pkg/tailor_core.js", "/pkg/tailor_core_bg.wasm", "/data/catalogue.json"];
+const STATIC_FILES = ["/", "/shop.js", "/shop.css", "/pkg/index.js", "/pkg/widget.js", "/pkg/tailor_core.js", "/pkg/tailor_core_bg.wasm", "/data/catalogue.json"];
 
 // Every test fails on a console error or warning, or an uncaught exception in the page.
 const test = base.extend({
@@ -72,11 +72,23 @@ async function viewItem(page, id) {
   await expect(page.getByTestId("detail")).toBeHidden();
 }
 
+/** Grants personalization the way a first-time shopper does: the widget's banner. */
 async function grantConsent(page) {
-  const toggle = page.getByTestId("consent-personalization");
-  await toggle.check();
-  await expect(toggle).toBeChecked();
+  await page.getByTestId("consent-allow").click();
+  await expect(page.getByTestId("consent-saved")).toHaveText(/personalization is on/);
+  await expect(page.getByTestId("consent-personalization")).toBeChecked();
   expect(await page.evaluate(() => window.tailorDemo.tailor.consent.get().personalization)).toBe(true);
+}
+
+/** Switches personalization off in the widget's panel (opened from the header) and closes it. */
+async function withdrawConsent(page) {
+  await page.getByTestId("privacy-button").click();
+  const toggle = page.getByTestId("consent-personalization");
+  await toggle.uncheck();
+  await expect(toggle).not.toBeChecked();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("consent-panel")).toBeHidden();
+  await expect(page.getByTestId("privacy-button")).toBeFocused();
 }
 
 /** Records every event the shop passes to `tailor.track`. */
@@ -208,8 +220,7 @@ test("withdrawing consent erases the profile and restores the server's order", a
   expect(Object.keys(await storage(page))).toContain(PROFILE_KEY);
 
   const toggle = page.getByTestId("consent-personalization");
-  await toggle.uncheck();
-  await expect(toggle).not.toBeChecked();
+  await withdrawConsent(page);
 
   const stored = await storage(page);
   expect(Object.keys(stored)).not.toContain(PROFILE_KEY);
@@ -323,7 +334,10 @@ test("storage disabled (localStorage throws SecurityError): the shop works in me
   await expect(page.getByTestId("storage-notice")).toContainText("only until you leave this page");
   expect(await gridIds(page)).toEqual(serverOrder().slice(0, PAGE_SIZE));
 
-  // Consent and personalization work for the page's life.
+  // Consent and personalization work for the page's life; the widget's panel says so too.
+  await page.getByTestId("privacy-button").click();
+  await expect(page.getByTestId("consent-memory")).toHaveText("This browser does not let the shop store anything, so your choices last only until you leave this page.");
+  await page.keyboard.press("Escape");
   await grantConsent(page);
   await goToDept(page, "Bakery");
   const order = serverOrder("Bakery");
@@ -354,7 +368,7 @@ test("a consent change in another tab shows at once", async ({ page, context }) 
 
   const order = serverOrder("Bakery");
   await viewItem(page, order[30]);
-  await other.getByTestId("consent-personalization").uncheck();
+  await withdrawConsent(other);
   await expect(page.getByTestId("consent-personalization")).not.toBeChecked();
   expect(Object.keys(await storage(page))).not.toContain(PROFILE_KEY);
   expect(await gridIds(page)).toEqual(order.slice(0, PAGE_SIZE));
@@ -362,7 +376,7 @@ test("a consent change in another tab shows at once", async ({ page, context }) 
   expect(otherProblems).toEqual([]);
 });
 
-test("a shopping trip: search, basket, checkout, what Tailor knows, forget me", async ({ page }) => {
+test("a shopping trip: search, basket, checkout, what Tailor knows, erase everything", async ({ page }) => {
   await openShop(page);
   await grantConsent(page);
   await spyOnTrack(page);
@@ -430,9 +444,15 @@ test("a shopping trip: search, basket, checkout, what Tailor knows, forget me", 
   await page.getByTestId("more").click();
   await expect(products(page)).toHaveCount(2 * PAGE_SIZE);
 
-  // Forget me: nothing stored, personalization off.
-  await page.getByTestId("forget").click();
+  // Erase everything, from the widget's panel (with its confirm step): nothing stored,
+  // personalization off, and the banner asks again.
+  await page.getByTestId("manage").click();
+  await page.getByTestId("consent-erase").click();
+  expect(Object.keys(await storage(page))).toContain(PROFILE_KEY); // not before the confirmation
+  await page.getByTestId("consent-erase-confirm").click();
   await expect(page.getByTestId("consent-personalization")).not.toBeChecked();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("consent-allow")).toBeVisible();
   expect(Object.keys(await storage(page)).filter((k) => k.startsWith(PREFIX))).toEqual([]);
   expect(await gridIds(page)).toEqual(serverOrder().slice(0, 2 * PAGE_SIZE));
   await expect(page.getByTestId("match")).toHaveCount(0);

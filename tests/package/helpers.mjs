@@ -140,4 +140,5 @@ export function watchPage(page) {
 export const expectedPackageFiles = [
   "index.d.ts", "index.js", "package.json",
   "tailor_core.d.ts", "tailor_core.js", "tailor_core_bg.wasm", "tailor_core_bg.wasm.d.ts",
+  "widget.d.ts", "widget.js",
 ];
