@@ -4,6 +4,7 @@
 // `@ts-expect-error` that wrong calls are rejected: if a type loosens (or becomes `any`),
 // the directive is unused and tsc fails.
 import { Tailor } from "tailor";
+import { TailorConsentElement } from "tailor/widget";
 import type {
   CatalogueItem,
   CatalogueProblem,
@@ -144,6 +145,16 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   tailor.profile.remove({ item: "sku-1" });
   const allowed: boolean = tailor.profile.allow("Grocery/Cheese");
   console.log(removed, allowed, Tailor.current?.status.storage);
+
+  // the consent widget
+  const widget = document.createElement("tailor-consent");
+  const typed: TailorConsentElement = widget;
+  typed.tailor = tailor;
+  typed.open();
+  const isOpen: boolean = typed.isOpen;
+  console.log(isOpen);
+  // @ts-expect-error the widget's Tailor must be a Tailor
+  typed.tailor = { shop: "x" };
 
   // export, forget, close
   const exported = tailor.exportData();
