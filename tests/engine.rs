@@ -178,6 +178,7 @@ fn viewing_a_category_lifts_it_and_survives_a_reload() {
             &RankRequest {
                 items: None,
                 limit: Some(3.0),
+                ..Default::default()
             },
             T0 + 1000,
         )
@@ -304,6 +305,7 @@ fn bad_calls_name_the_field_and_lose_nothing() {
             &RankRequest {
                 items: Some(vec!["s1".into(), "zz".into()]),
                 limit: None,
+                ..Default::default()
             },
             T0,
         )
@@ -313,7 +315,8 @@ fn bad_calls_name_the_field_and_lose_nothing() {
         e.rank(
             &RankRequest {
                 items: None,
-                limit: Some(-1.0)
+                limit: Some(-1.0),
+                ..Default::default()
             },
             T0
         )
@@ -832,4 +835,198 @@ fn offers_are_deterministic_under_the_seed() {
     let first = picked(&mut a, T0);
     let mut b = open(&Shared::default(), T0);
     assert_eq!(picked(&mut b, T0), first);
+}
+
+fn rule(
+    action: &str,
+    items: &[&str],
+    categories: &[&str],
+    brands: &[&str],
+) -> tailor::core::rules::RuleInput {
+    let list = |v: &[&str]| (!v.is_empty()).then(|| v.iter().map(|s| s.to_string()).collect());
+    tailor::core::rules::RuleInput {
+        action: Some(action.into()),
+        items: list(items),
+        categories: list(categories),
+        brands: list(brands),
+        by: None,
+    }
+}
+
+fn ranked_ids(e: &mut Engine<Shared>, req: RankRequest, now: i64) -> Vec<String> {
+    e.rank(&req, now)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+#[test]
+fn merchant_rules_pin_boost_bury_and_filter_with_or_without_consent() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    let req = |rules| RankRequest {
+        rules: Some(rules),
+        ..Default::default()
+    };
+    // Pins first, in the order given; filtered items gone.
+    let rules = vec![
+        rule("pin", &["s8", "s2", "s7"], &[], &[]),
+        rule("filter", &[], &["fruit"], &[]),
+    ];
+    let ids = ranked_ids(&mut e, req(rules), T0);
+    assert_eq!(ids[..2], ["s8", "s2"]);
+    // A filter wins over a pin (what must not show, never shows): s7 is fruit.
+    assert!(
+        ids.iter()
+            .all(|id| !["s0", "s1", "s6", "s7"].contains(&id.as_str())),
+        "{ids:?}"
+    );
+    assert_eq!(ids.len(), 8);
+    // Boost lifts a category above the server's favourites; bury sinks an item.
+    let ids = ranked_ids(
+        &mut e,
+        req(vec![
+            rule("boost", &[], &["bakery"], &[]),
+            rule("bury", &["s0"], &[], &[]),
+        ]),
+        T0,
+    );
+    assert_eq!(ids[..2], ["s4", "s10"]);
+    assert_eq!(ids.last().map(String::as_str), Some("s0"));
+    // With consent too: rules still hold over personalization.
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s3"), T0).unwrap();
+    let ids = ranked_ids(&mut e, req(vec![rule("pin", &["s8"], &[], &[])]), T0);
+    assert_eq!(ids[0], "s8");
+    assert_eq!(ids[1], "s3", "then the personalized order");
+    // Limit counts the pins.
+    let ids = ranked_ids(
+        &mut e,
+        RankRequest {
+            limit: Some(3.0),
+            rules: Some(vec![rule("pin", &["s8"], &[], &[])]),
+            ..Default::default()
+        },
+        T0,
+    );
+    assert_eq!(ids.len(), 3);
+}
+
+#[test]
+fn bad_rules_name_their_field() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    let field = |e: &mut Engine<Shared>, rules| {
+        e.rank(
+            &RankRequest {
+                rules: Some(rules),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap_err()
+        .field()
+        .map(str::to_owned)
+    };
+    assert_eq!(
+        field(&mut e, vec![rule("promote", &["s1"], &[], &[])]).as_deref(),
+        Some("rules[0].action")
+    );
+    assert_eq!(
+        field(
+            &mut e,
+            vec![
+                rule("pin", &["s1"], &[], &[]),
+                rule("pin", &[], &["dairy"], &[])
+            ]
+        )
+        .as_deref(),
+        Some("rules[1].action")
+    );
+    let mut bad_by = rule("boost", &["s1"], &[], &[]);
+    bad_by.by = Some(f64::NAN);
+    assert_eq!(field(&mut e, vec![bad_by]).as_deref(), Some("rules[0].by"));
+    assert_eq!(
+        field(&mut e, vec![rule("filter", &[], &[], &[])]).as_deref(),
+        Some("rules[0]")
+    );
+    let err = e
+        .rank(
+            &RankRequest {
+                explore: Some(0.5),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(err.field(), Some("explore"));
+}
+
+#[test]
+fn diversity_caps_a_brand_in_the_first_results() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    let diversity = tailor::core::rules::DiversityInput {
+        max_per_brand: Some(1.0),
+        max_per_category: None,
+        window: Some(4.0),
+    };
+    let ranked = e
+        .rank(
+            &RankRequest {
+                diversity: Some(diversity),
+                ..Default::default()
+            },
+            T0,
+        )
+        .unwrap();
+    let brands: Vec<u32> = ranked[..4]
+        .iter()
+        .map(|r| r.id[1..].parse::<u32>().unwrap() % 4)
+        .collect();
+    let mut unique = brands.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 4, "four brands in the first four: {brands:?}");
+    assert_eq!(ranked.len(), 12, "nothing is lost, only moved");
+}
+
+#[test]
+fn exploration_takes_a_seeded_share_of_slots_for_items_outside_the_profile() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s3"), T0).unwrap();
+    let req = || RankRequest {
+        limit: Some(10.0),
+        explore: Some(0.3),
+        ..Default::default()
+    };
+    let a = e.rank(&req(), T0).unwrap();
+    let b = e.rank(&req(), T0).unwrap();
+    assert_eq!(a, b, "same seed, same slots");
+    let explored: Vec<usize> = a
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.reasons == ["Something new to try"])
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        explored.len(),
+        2,
+        "30 % of 10 slots, but only 2 items lie below the cut: {a:?}"
+    );
+    assert!(explored.iter().all(|&k| k > 0), "never the first slot");
+    assert!(a
+        .iter()
+        .filter(|r| r.reasons == ["Something new to try"])
+        .all(|r| r.match_pct == 0));
+    // Without consent there is nothing to explore away from.
+    grant(&mut e, false, T0);
+    assert!(e
+        .rank(&req(), T0)
+        .unwrap()
+        .iter()
+        .all(|r| r.reasons.is_empty()));
 }

@@ -317,6 +317,7 @@ mod tool {
                         &RankRequest {
                             items: Some(page_ids.clone()),
                             limit: None,
+                            ..Default::default()
                         },
                         now,
                     )
@@ -346,6 +347,7 @@ mod tool {
                     &RankRequest {
                         items: Some(page_ids.clone()),
                         limit: Some(K as f64),
+                        ..Default::default()
                     },
                     now,
                 )

@@ -13,6 +13,7 @@ use super::offers::{
 };
 use super::profile::{Affinities, Profile};
 use super::ranking::{self, RankRequest, Ranked, Ranker, Shopper};
+use super::rules::Arrangement;
 use super::storage::{FallbackStore, Store, StoreError};
 use super::{Error, Millis};
 use serde::{Deserialize, Serialize};
@@ -563,20 +564,64 @@ impl<S: Store> Engine<S> {
         self.store.set(&key, &text);
     }
 
-    /// Ranks the candidates: the server's order without consent, personalized with it.
+    /// Ranks the candidates: the server's order without consent, personalized with it;
+    /// then the shop's arrangement (rules, diversity; exploration only with a profile).
     pub fn rank(&mut self, req: &RankRequest, now: Millis) -> Result<Vec<Ranked>, Error> {
         let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
-        let cands = ranking::candidates(catalogue, req)?;
+        let mut cands = ranking::candidates(catalogue, req)?;
         let limit = ranking::limit(req, cands.len())?;
-        if !self.personalizing(now) {
-            return Ok(ranking::server_order(catalogue, cands, limit));
-        }
+        let arrange = Arrangement::new(
+            catalogue,
+            req.rules.as_deref().unwrap_or(&[]),
+            req.diversity.as_ref(),
+            req.explore,
+        )?;
+        let pins = arrange.split(catalogue, &mut cands);
+        let personalizing = self.personalizing(now);
+        let explore = personalizing && arrange.explore > 0.0;
+        // Reordering and exploring look below the cut; the plain ranking only needs the top.
+        let need = if arrange.reorders() || explore {
+            cands.len()
+        } else {
+            limit.saturating_sub(pins.len())
+        };
         let shopper = shopper(
             &self.profile,
             &self.sensitive_profile,
             self.sensitive_allowed(now),
         );
-        Ok(self.ranker.rank(catalogue, &shopper, &cands, limit, now))
+        let (mut ranked, mut pinned) = if personalizing {
+            let pinned = self
+                .ranker
+                .rank(catalogue, &shopper, &pins, pins.len(), now);
+            (
+                self.ranker.rank(catalogue, &shopper, &cands, need, now),
+                pinned,
+            )
+        } else {
+            (
+                ranking::server_order(catalogue, cands, need),
+                ranking::server_order(catalogue, pins.clone(), pins.len()),
+            )
+        };
+        // Pins keep the order the rules gave them.
+        super::sort::sort_by(&mut pinned, &|a, b| {
+            let pos = |r: &Ranked| {
+                catalogue
+                    .lookup(&r.id)
+                    .and_then(|i| pins.iter().position(|&p| p == i))
+            };
+            pos(a).cmp(&pos(b))
+        });
+        let rest = limit.saturating_sub(pinned.len());
+        arrange.reorder(catalogue, &mut ranked, rest);
+        if explore {
+            arrange.explore(&mut ranked, rest, self.seed(now));
+        }
+        ranked.truncate(rest);
+        pinned.append(&mut ranked);
+        pinned.truncate(limit);
+        Ok(pinned)
     }
 
     /// The whole ranking as catalogue indices, best first, without match or reasons:

@@ -10,6 +10,7 @@ pub mod event;
 pub mod offers;
 pub mod profile;
 pub mod ranking;
+pub mod rules;
 pub mod sort;
 pub mod storage;
 

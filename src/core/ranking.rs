@@ -19,10 +19,17 @@ pub struct RankRequest {
     pub items: Option<Vec<String>>,
     /// How many results to return; all candidates when absent.
     pub limit: Option<f64>,
+    /// The shop's rules: pin, boost, bury, filter.
+    pub rules: Option<Vec<super::rules::RuleInput>>,
+    /// Caps per brand / category among the first results.
+    pub diversity: Option<super::rules::DiversityInput>,
+    /// Share (0–0.3) of the first results given to items outside the profile.
+    pub explore: Option<f64>,
 }
 
 impl RankRequest {
-    pub const FIELDS: &'static [&'static str] = &["items", "limit"];
+    pub const FIELDS: &'static [&'static str] =
+        &["items", "limit", "rules", "diversity", "explore"];
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
