@@ -182,6 +182,19 @@ fn bad_input_errors_name_the_field() {
         .track(js(r#"{"type":"like","item":"a"}"#), T0)
         .unwrap_err();
     assert!(message(e).starts_with("type: \"like\" is not an event type"));
+    let m = message(
+        core.rank(js(r#"{"rules":[{"action":"pin","item":["a"]}]}"#), T0)
+            .unwrap_err(),
+    );
+    assert!(m.starts_with("request.rules[0].item: unknown field"), "{m}");
+    let m = message(
+        core.rank(js(r#"{"diversity":{"maxPerBrands":1}}"#), T0)
+            .unwrap_err(),
+    );
+    assert!(
+        m.starts_with("request.diversity.maxPerBrands: unknown field"),
+        "{m}"
+    );
     let e = core.rank(js(r#"{"limit":"5"}"#), T0).unwrap_err();
     assert!(message(e).starts_with("request.limit:"));
     let e = core

@@ -163,7 +163,7 @@ impl Arrangement {
             }
             if r.items.is_none() && r.categories.is_none() && r.brands.is_none() {
                 return Err(Error::invalid(
-                    k_field(k),
+                    format!("rules[{k}]"),
                     "names no items, categories or brands",
                 ));
             }
@@ -256,26 +256,29 @@ impl Arrangement {
         // Greedy: walk down the list, taking each item unless its brand or category has
         // used up its slots in the window; what was passed over follows, in order.
         let window = self.window.unwrap_or(limit).min(ranked.len());
-        let mut brand_count = std::collections::HashMap::new();
-        let mut cat_count = std::collections::HashMap::new();
+        // Counts by interned id; items without a brand or category are never capped.
+        let mut brand_count = vec![0usize; cat.brands.len()];
+        let mut cat_count = vec![0usize; cat.categories.len()];
         let (mut taken, mut passed) = (Vec::with_capacity(ranked.len()), Vec::new());
         for r in ranked.drain(..) {
-            let i = index(&r);
-            let (b, c) = (cat.brand[i as usize], cat.category[i as usize]);
-            let full = taken.len() < window
-                && (self
-                    .max_per_brand
-                    .is_some_and(|m| b != NONE && brand_count.get(&b).copied().unwrap_or(0) >= m)
-                    || self.max_per_category.is_some_and(|m| {
-                        c != NONE && cat_count.get(&c).copied().unwrap_or(0) >= m
-                    }));
-            if full {
+            let i = index(&r) as usize;
+            let (b, c) = (cat.brand[i] as usize, cat.category[i] as usize);
+            let over = |counts: &[usize], k: usize, cap: Option<usize>| {
+                cap.is_some_and(|m| counts.get(k).is_some_and(|&n| n >= m))
+            };
+            if taken.len() < window
+                && (over(&brand_count, b, self.max_per_brand)
+                    || over(&cat_count, c, self.max_per_category))
+            {
                 passed.push(r);
                 continue;
             }
             if taken.len() < window {
-                *brand_count.entry(b).or_insert(0usize) += 1;
-                *cat_count.entry(c).or_insert(0usize) += 1;
+                for (counts, k) in [(&mut brand_count, b), (&mut cat_count, c)] {
+                    if let Some(n) = counts.get_mut(k) {
+                        *n += 1;
+                    }
+                }
             }
             taken.push(r);
             if taken.len() == window {
@@ -313,10 +316,6 @@ impl Arrangement {
             ranked.insert(at.min(ranked.len()), r);
         }
     }
-}
-
-fn k_field(k: usize) -> String {
-    format!("rules[{k}]")
 }
 
 /// A tiny seeded generator: exploration must be reproducible under the shop's seed.

@@ -6,6 +6,7 @@ mod storage;
 
 use crate::core::engine::{Config, ConfigInput, RemoveTarget};
 use crate::core::offers::{AppliesToInput, OfferContext, OfferInput, ValueInput};
+use crate::core::rules::{DiversityInput, RuleInput};
 use crate::core::{ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -207,6 +208,22 @@ impl TailorCore {
     /// `[{ id, score, match, reasons }]`, best first.
     pub fn rank(&mut self, request: JsValue, now: f64) -> Result<JsValue, JsError> {
         check_fields("request", &request, RankRequest::FIELDS)?;
+        if request.is_object() {
+            let get = |f: &str| {
+                js_sys::Reflect::get(&request, &JsValue::from_str(f)).unwrap_or(JsValue::UNDEFINED)
+            };
+            check_fields(
+                "request.diversity",
+                &get("diversity"),
+                DiversityInput::FIELDS,
+            )?;
+            let rules = get("rules");
+            if js_sys::Array::is_array(&rules) {
+                for (k, rule) in js_sys::Array::from(&rules).iter().enumerate() {
+                    check_fields(&format!("request.rules[{k}]"), &rule, RuleInput::FIELDS)?;
+                }
+            }
+        }
         let request: RankRequest = from_js("request", request)?;
         let ranked = self.engine.rank(&request, now_ms(now)?).map_err(core_err)?;
         Ok(to_js(&ranked))

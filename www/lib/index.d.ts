@@ -82,11 +82,23 @@ export type TailorEvent =
  */
 export type TrackOutcome = "recorded" | "no-consent" | "sensitive" | "blocked";
 
+/** A merchant rule: what it does, to any of the listed items, categories or brands. */
+export type MerchantRule =
+  | { action: "pin"; items: string[] }
+  | { action: "boost" | "bury"; items?: string[]; categories?: string[]; brands?: string[]; by?: number }
+  | { action: "filter"; items?: string[]; categories?: string[]; brands?: string[] };
+
 export interface RankRequest {
   /** Candidate ids (e.g. a category page); every loaded item when absent. */
   items?: string[];
-  /** How many results; all candidates when absent. */
+  /** How many results (pins included); all candidates when absent. */
   limit?: number;
+  /** The shop's rules, with or without consent: pins first in order, filters win over pins. */
+  rules?: MerchantRule[];
+  /** At most so many of one brand / deepest category among the first `window` (default `limit`) results. */
+  diversity?: { maxPerBrand?: number; maxPerCategory?: number; window?: number };
+  /** Share (0–0.3) of the first results given, seeded, to items outside the profile ("Something new to try"). */
+  explore?: number;
 }
 
 export interface RankedItem {

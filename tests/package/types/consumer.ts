@@ -123,6 +123,7 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   const page = tailor.rank(request);
   tailor.rank({ limit: 3 });
   tailor.rank({ items: ["sku-1"] });
+  tailor.rank({ limit: 12, rules: [{ action: "pin", items: ["sku-1"] }, { action: "boost", categories: ["shoes"], by: 0.5 }, { action: "filter", brands: ["Zed"] }], diversity: { maxPerBrand: 2 }, explore: 0.1 });
   assertType<Exact<typeof page, RankedItem[]>>();
   const [top] = all;
   const line: string = top ? `${top.id} ${top.score.toFixed(2)} ${top.match}% ${top.reasons.join("; ")}` : "";
@@ -170,6 +171,8 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   tailor.profile.remove("Grocery/Cheese");
   // @ts-expect-error "marketing" is not a purpose
   tailor.consent.set({ marketing: true });
+  // @ts-expect-error a pin takes items, not categories
+  tailor.rank({ rules: [{ action: "pin", categories: ["shoes"] }] });
   // @ts-expect-error "like" is not an event type
   tailor.track({ type: "like", item: "x" });
   // @ts-expect-error a view needs the item
