@@ -24,7 +24,7 @@ use super::catalogue::{normalize_path, path_is_under, Catalogue, MAX_REPORTED_PR
 use super::codec::{base64_decode, base64_encode, DecodeError, Reader, Writer};
 use super::event::EventKind;
 use super::profile::decay;
-use super::ranking::Shopper;
+use super::ranking::{category_label, Shopper};
 use super::{Error, Millis};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -1206,20 +1206,6 @@ fn concat(parts: &[&str]) -> String {
         s.push_str(p);
     }
     s
-}
-
-/// The last segment of a path, readable: `dairy/blue_cheese` → "Blue cheese". The same
-/// rule as ranking's reasons (first letter only, ASCII only: no Unicode tables in the wasm).
-fn category_label(path: &str) -> String {
-    let mut label = path
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
-        .replace(['_', '-'], " ");
-    if let Some(first) = label.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    label
 }
 
 // ---------------------------------------------------------------------------------

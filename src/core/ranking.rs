@@ -177,7 +177,7 @@ pub fn server_order(cat: &Catalogue, mut cands: Vec<u32>, limit: usize) -> Vec<R
 /// Turns `flowers/roses_red` into "Roses red": the last path segment, readable. Only
 /// the first letter changes case (ASCII only: no Unicode tables in the wasm), so names
 /// such as "USB cables" or "Épicerie" stay as the shop wrote them.
-fn category_label(path: &str) -> String {
+pub(crate) fn category_label(path: &str) -> String {
     let mut label = path
         .rsplit('/')
         .next()
