@@ -1030,3 +1030,42 @@ fn exploration_takes_a_seeded_share_of_slots_for_items_outside_the_profile() {
         .iter()
         .all(|r| r.reasons.is_empty()));
 }
+
+#[test]
+fn a_durable_already_bought_sinks_while_a_consumable_is_offered_again() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    let mut items = catalogue();
+    items[2].repurchase = Some(0.9); // milk: bought again and again
+    items[4].repurchase = Some(0.0); // bread here plays a durable: nobody buys a second
+    e.load_catalogue(items);
+    grant(&mut e, true, T0);
+    e.track(ev("purchase", "s2"), T0).unwrap();
+    e.track(ev("purchase", "s4"), T0).unwrap();
+    let ranked = e.rank(&RankRequest::default(), T0 + DAY).unwrap();
+    let pos = |id: &str| ranked.iter().position(|r| r.id == id).unwrap();
+    let s2 = &ranked[pos("s2")];
+    assert!(
+        s2.reasons.contains(&"You bought this before".to_string()),
+        "{s2:?}"
+    );
+    assert!(
+        pos("s2") < 3,
+        "the consumable comes back near the top: {}",
+        pos("s2")
+    );
+    let s4 = &ranked[pos("s4")];
+    assert!(
+        !s4.reasons.iter().any(|r| r.contains("bought this")),
+        "{s4:?}"
+    );
+    assert!(
+        pos("s4") > pos("s10"),
+        "the durable sinks below an unbought item of its own category"
+    );
+    // A bad share is reported, not fatal.
+    let mut bad = catalogue();
+    bad[0].repurchase = Some(1.5);
+    let summary = e.load_catalogue(bad);
+    assert_eq!(summary.problems[0].field, "repurchase");
+}

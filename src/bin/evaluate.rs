@@ -202,6 +202,26 @@ mod tool {
             let _ = n;
         }
         let co_of = |a: u32, b: u32| co.get(&(a.min(b), a.max(b))).copied().unwrap_or(0);
+        // Repurchase share per (deepest) category: of the users who bought in it during
+        // training, how many bought in it more than once — the server's aggregate.
+        let mut buys: HashMap<(&str, &str), u32> = HashMap::new();
+        for e in train.iter().filter(|e| e.kind == EventKind::Purchase) {
+            let c = meta.get(&e.item).map_or("", |m| m.category.as_str());
+            *buys.entry((c, e.user.as_str())).or_default() += 1;
+        }
+        let mut per_category: HashMap<&str, (u32, u32)> = HashMap::new();
+        for ((c, _), n) in &buys {
+            let e = per_category.entry(c).or_default();
+            e.0 += 1;
+            e.1 += u32::from(*n > 1);
+        }
+        // Fewer buyers than this say nothing: treated as a consumable (the default).
+        let repurchase = |c: &str| {
+            per_category
+                .get(c)
+                .filter(|(buyers, _)| *buyers >= 5)
+                .map(|(b, again)| f64::from(*again) / f64::from(*b))
+        };
         for (a, list) in neighbours.iter_mut().enumerate() {
             list.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
             list.truncate(KNN_NEIGHBOURS);
@@ -226,9 +246,18 @@ mod tool {
                     brand: (!m.brand.is_empty()).then_some(m.brand),
                     price: (m.price > 0.0).then_some(m.price),
                     popularity: Some(users_of[i].len() as f64),
+
                     related: Some(related),
                     ..Default::default()
                 }
+            })
+            .collect();
+        // The same catalogue with the server's repurchase shares, measured separately.
+        let items_with_repurchase: Vec<ItemInput> = items
+            .iter()
+            .map(|i| ItemInput {
+                repurchase: repurchase(i.category.as_deref().unwrap_or("")),
+                ..i.clone()
             })
             .collect();
         let category_of: Vec<String> = items
@@ -243,7 +272,10 @@ mod tool {
         })
         .unwrap();
         let mut engine: Engine<MemoryStore> =
+            Engine::open(config.clone(), Some(MemoryStore::new()), None, false, 0);
+        let mut engine_r: Engine<MemoryStore> =
             Engine::open(config, Some(MemoryStore::new()), None, false, 0);
+        engine_r.load_catalogue(items_with_repurchase);
         engine.load_catalogue(items);
         let server_rank = engine.catalogue().unwrap().server_rank.clone();
         let all: Vec<u32> = (0..ids.len() as u32).collect();
@@ -294,26 +326,28 @@ mod tool {
 
             // ---- Tailor: the real engine, replayed ----
             let now = target.at;
-            engine.forget();
-            // Granted just before ranking: consent is checked at `now`, events carry their own times.
-            engine.set_consent(
-                &ConsentChange {
-                    personalization: Some(true),
-                    ..Default::default()
-                },
-                Source::Api,
-                now - 1,
-            );
-            for e in &history {
-                let input = EventInput {
-                    kind: Some(e.kind.name().into()),
-                    item: Some(e.item.clone()),
-                    at: Some(e.at as f64),
-                    quantity: matches!(e.kind, EventKind::Cart | EventKind::Purchase)
-                        .then_some(f64::from(e.quantity)),
-                    ..Default::default()
-                };
-                let _ = engine.track(input, now); // items unseen in training are not in the catalogue
+            for engine in [&mut engine, &mut engine_r] {
+                engine.forget();
+                // Granted just before ranking: consent is checked at `now`, events carry their own times.
+                engine.set_consent(
+                    &ConsentChange {
+                        personalization: Some(true),
+                        ..Default::default()
+                    },
+                    Source::Api,
+                    now - 1,
+                );
+                for e in &history {
+                    let input = EventInput {
+                        kind: Some(e.kind.name().into()),
+                        item: Some(e.item.clone()),
+                        at: Some(e.at as f64),
+                        quantity: matches!(e.kind, EventKind::Cart | EventKind::Purchase)
+                            .then_some(f64::from(e.quantity)),
+                        ..Default::default()
+                    };
+                    let _ = engine.track(input, now); // items unseen in training are not in the catalogue
+                }
             }
             let tailor = |engine: &mut Engine<MemoryStore>| {
                 let order_all = engine.rank_order(&RankRequest::default(), now).unwrap();
@@ -337,6 +371,8 @@ mod tool {
             };
             let (a, p) = tailor(&mut engine);
             res.add("Tailor (on device)", a, p);
+            let (a, p) = tailor(&mut engine_r);
+            res.add("Tailor + server repurchase shares (durables sink)", a, p);
             for (name, off) in ablations {
                 let mut w = WEIGHTS;
                 off(&mut w);

@@ -14,9 +14,9 @@
 //!   rate of its discounted lines (5–40 %);
 //! - **makers** (`off-maker-…`): the 80 makers bought by the most households, as an amount
 //!   off where the sample has coupons redeemed on them (the median coupon, at most 30 % of
-//!   their median price), else as their median discount rate (5–30 %); marked `sensitive`
-//!   when the maker has a product in a sensitive category (Tailor cannot tell that from a
-//!   brand name);
+//!   their median price), else as their median discount rate (5–30 %), and every maker
+//!   with 3 or more products in a sensitive category; marked `sensitive` when the maker
+//!   has any product in a sensitive category (Tailor cannot tell that from a brand name);
 //! - **buy again** (`off-item-…`): the 30 products most often bought again by the same
 //!   household, at their median discount rate (10–30 %);
 //! - **weekly deals** (`off-week-…`, capped at one per shopper): the products most often
@@ -26,7 +26,13 @@
 //!   of the sample's basket values (rounded up to $5), sized by the discount rate of
 //!   baskets that large, once per shopper (`off-basket-…`); a first-order percentage for
 //!   new shoppers (`off-welcome`, the rate on households' first baskets) and one for
-//!   returning shoppers on orders of the smallest threshold (`off-returning`).
+//!   returning shoppers on orders of the smallest threshold (`off-returning`, the rate on
+//!   later baskets of that size).
+//!
+//! `offers.json` is `{ about, day, sensitiveCategories, offers }`: `offers` is the pool to
+//! pass to `tailor.offers`; `sensitiveCategories` are the ones the offers were judged by
+//! (the shop passes the same to `Tailor.open`). Offer titles are unique (one offer per
+//! product title), ids are stable across runs (`off-<kind>-<category, maker or product>`).
 //!
 //! Deterministic: no randomness; the only input besides the data is the day, which sets
 //! the date windows (UTC midnight of today, or of `SOURCE_DATE_EPOCH` when set). The pool
@@ -103,11 +109,8 @@ mod tool {
         /// The data's product id.
         product: String,
         title: String,
-        /// The full path, `Dept/Category/Type`.
-        category: String,
         /// `Dept/Category`: the level offers name.
         dept_category: String,
-        brand: String,
         /// The manufacturer id of a national brand.
         maker: Option<String>,
         price: f64,
@@ -153,7 +156,12 @@ mod tool {
             t.col("coupon_disc")?,
             t.col("transaction_timestamp")?,
         );
-        let num = |s: &str| s.parse::<f64>().ok().filter(|x| x.is_finite()).unwrap_or(0.0);
+        let num = |s: &str| {
+            s.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .unwrap_or(0.0)
+        };
         Ok(t.rows
             .iter()
             .filter(|r| r.len() == t.header.len())
@@ -259,9 +267,7 @@ mod tool {
                     id: format!("cj-{id}"),
                     product: id.to_owned(),
                     title: title.clone(),
-                    category: category.clone(),
                     dept_category,
-                    brand: brand.clone(),
                     maker: p.national_brand.then(|| p.manufacturer.clone()),
                     price,
                 });
@@ -309,7 +315,7 @@ mod tool {
             "sensitiveCategories": SENSITIVE,
             "offers": offers,
         });
-        std::fs::write(&offers_out, serde_json::to_string_pretty(&pool)?)?;
+        std::fs::write(&offers_out, serde_json::to_string(&pool)?)?;
         eprintln!(
             "make-catalogue: {} offers ({} on sensitive things; windows around {}) from {} discounted lines → {}",
             offers.len(),
@@ -326,7 +332,12 @@ mod tool {
     /// UTC midnight of today, or of `SOURCE_DATE_EPOCH` (seconds) when set.
     fn today_utc() -> Result<i64, Box<dyn std::error::Error>> {
         let now_ms = match std::env::var("SOURCE_DATE_EPOCH") {
-            Ok(s) => s.trim().parse::<i64>().map_err(|e| format!("SOURCE_DATE_EPOCH: {e}"))? * 1000,
+            Ok(s) => {
+                s.trim()
+                    .parse::<i64>()
+                    .map_err(|e| format!("SOURCE_DATE_EPOCH: {e}"))?
+                    * 1000
+            }
             Err(_) => std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?
                 .as_millis() as i64,
@@ -358,9 +369,9 @@ mod tool {
 
     /// The median of the positive rates, as a whole percentage in steps of 5, within
     /// `lo..=hi`; `lo` when nothing was discounted.
-    fn percent(rates: &[f64], lo: f64, hi: f64) -> f64 {
+    fn percent(rates: &[f64], lo: u32, hi: u32) -> u32 {
         let positive: Vec<f64> = rates.iter().copied().filter(|r| *r > 0.0).collect();
-        median(positive).map_or(lo, |m| ((m * 100.0 / 5.0).round() * 5.0).clamp(lo, hi))
+        median(positive).map_or(lo, |m| ((m * 20.0).round() as u32 * 5).clamp(lo, hi))
     }
 
     /// The rate of a group of baskets: their discount over their shelf value.
@@ -381,6 +392,11 @@ mod tool {
         }
     }
 
+    /// One space between words (some package sizes in the data have runs of them).
+    fn tidy(title: &str) -> String {
+        title.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     /// `Grocery/Beers, ales` → `grocery-beers-ales`.
     fn slug(text: &str) -> String {
         let mut s = String::new();
@@ -394,7 +410,7 @@ mod tool {
         s.trim_end_matches('-').to_owned()
     }
 
-    fn value(percent: Option<f64>, amount: Option<f64>) -> Value {
+    fn value(percent: Option<u32>, amount: Option<f64>) -> Value {
         match (percent, amount) {
             (Some(p), _) => json!({ "percent": p }),
             (None, Some(a)) => json!({ "amount": a }),
@@ -421,7 +437,10 @@ mod tool {
                 continue;
             };
             item_rates.entry(&item.id).or_default().push(rate);
-            category_rates.entry(&item.dept_category).or_default().push(rate);
+            category_rates
+                .entry(&item.dept_category)
+                .or_default()
+                .push(rate);
             item_baskets
                 .entry(&item.id)
                 .or_default()
@@ -454,13 +473,14 @@ mod tool {
 
         // Categories: always on, at the category's usual discount.
         let sensitive: BTreeSet<&str> = SENSITIVE.iter().copied().collect();
-        let shop_categories: BTreeSet<&str> = items.iter().map(|i| i.dept_category.as_str()).collect();
+        let shop_categories: BTreeSet<&str> =
+            items.iter().map(|i| i.dept_category.as_str()).collect();
         for path in &shop_categories {
             let rates = category_rates.get(path).map_or(&[][..], Vec::as_slice);
             if rates.len() < MIN_CATEGORY_LINES && !sensitive.contains(path) {
                 continue;
             }
-            let p = percent(rates, 5.0, 40.0);
+            let p = percent(rates, 5, 40);
             offers.push(json!({
                 "id": format!("off-cat-{}", slug(path)),
                 "title": format!("{p}% off {}", label_of(path)),
@@ -471,9 +491,18 @@ mod tool {
         }
 
         // Makers: the most-bought, a coupon where the data has coupons for them.
-        let mut makers: Vec<(&str, usize)> = maker_households.iter().map(|(m, h)| (*m, h.len())).collect();
+        let mut makers: Vec<(&str, usize)> = maker_households
+            .iter()
+            .map(|(m, h)| (*m, h.len()))
+            .collect();
         makers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        let maker_items = |m: &str| items.iter().filter(move |i| i.maker.as_deref() == Some(m));
+        fn of_maker<'a>(
+            items: &'a [ShopItem],
+            m: &'a str,
+        ) -> impl Iterator<Item = &'a ShopItem> + 'a {
+            items.iter().filter(move |i| i.maker.as_deref() == Some(m))
+        }
+        let maker_items = |m| of_maker(items, m);
         let mut picked_makers: Vec<&str> = makers
             .iter()
             .filter(|(m, _)| maker_items(m).count() >= 3)
@@ -497,7 +526,14 @@ mod tool {
                 .filter(|a| *a >= 0.25);
             let (p, a) = match coupon {
                 Some(a) => (None, Some(a)),
-                None => (Some(percent(maker_rates.get(m).map_or(&[][..], Vec::as_slice), 5.0, 30.0)), None),
+                None => (
+                    Some(percent(
+                        maker_rates.get(m).map_or(&[][..], Vec::as_slice),
+                        5,
+                        30,
+                    )),
+                    None,
+                ),
             };
             let title = match (p, a) {
                 (Some(p), _) => format!("{p}% off {brand}"),
@@ -523,18 +559,27 @@ mod tool {
             .filter_map(|i| {
                 let hs = item_baskets.get(i.id.as_str())?;
                 let again = hs.values().filter(|b| b.len() >= 2).count();
-                (hs.len() >= BUY_AGAIN_MIN_HOUSEHOLDS).then(|| (again as f64 / hs.len() as f64, hs.len(), i))
+                (hs.len() >= BUY_AGAIN_MIN_HOUSEHOLDS)
+                    .then(|| (again as f64 / hs.len() as f64, hs.len(), i))
             })
             .collect();
-        repeat.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
-        let mut used_titles: HashSet<&str> = HashSet::new();
+        repeat.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(a.2.id.cmp(&b.2.id))
+        });
+        let mut used_titles: HashSet<String> = HashSet::new();
         let mut used_items: HashSet<&str> = HashSet::new();
-        for (_, _, item) in repeat.iter().filter(|r| used_titles.insert(&r.2.title)).take(BUY_AGAIN) {
-            let p = percent(&item_rates[item.id.as_str()], 10.0, 30.0);
+        for (_, _, item) in repeat
+            .iter()
+            .filter(|r| used_titles.insert(tidy(&r.2.title)))
+            .take(BUY_AGAIN)
+        {
+            let p = percent(&item_rates[item.id.as_str()], 10, 30);
             used_items.insert(&item.id);
             offers.push(json!({
                 "id": format!("off-item-{}", item.product),
-                "title": format!("{p}% off {}", item.title),
+                "title": format!("{p}% off {}", tidy(&item.title)),
                 "kind": "buy-again",
                 "appliesTo": { "items": [item.id] },
                 "value": { "percent": p },
@@ -548,19 +593,26 @@ mod tool {
             .filter_map(|i| {
                 let rates = item_rates.get(i.id.as_str())?;
                 let on = rates.iter().filter(|r| **r > 0.0).count();
-                (rates.len() >= WEEKLY_MIN_LINES).then(|| (on as f64 / rates.len() as f64, rates.len(), i))
+                (rates.len() >= WEEKLY_MIN_LINES)
+                    .then(|| (on as f64 / rates.len() as f64, rates.len(), i))
             })
             .collect();
-        promoted.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.id.cmp(&b.2.id)));
+        promoted.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(a.2.id.cmp(&b.2.id))
+        });
         let weeks = std::iter::repeat_n(("This week", -2, 7), WEEKLY_RUNNING)
             .chain(std::iter::repeat_n(("Last week", -9, -2), WEEKLY_ENDED))
             .chain(std::iter::repeat_n(("Next week", 7, 14), WEEKLY_UPCOMING));
-        let deals = promoted.iter().filter(|r| used_titles.insert(&r.2.title));
+        let deals = promoted
+            .iter()
+            .filter(|r| used_titles.insert(tidy(&r.2.title)));
         for ((when, from, to), (_, _, item)) in weeks.zip(deals) {
-            let p = percent(&item_rates[item.id.as_str()], 10.0, 50.0);
+            let p = percent(&item_rates[item.id.as_str()], 10, 50);
             offers.push(json!({
                 "id": format!("off-week-{}", item.product),
-                "title": format!("{when}: {p}% off {}", item.title),
+                "title": format!("{when}: {p}% off {}", tidy(&item.title)),
                 "kind": "weekly",
                 "appliesTo": { "items": [item.id] },
                 "value": { "percent": p },
@@ -592,7 +644,16 @@ mod tool {
             }));
         }
         let first_baskets: HashSet<&str> = first.values().map(|f| f.1).collect();
-        let welcome = percent(&[pooled_rate(baskets.iter().filter(|(b, _)| first_baskets.contains(*b)).map(|(_, v)| v))], 5.0, 20.0);
+        let welcome = percent(
+            &[pooled_rate(
+                baskets
+                    .iter()
+                    .filter(|(b, _)| first_baskets.contains(*b))
+                    .map(|(_, v)| v),
+            )],
+            5,
+            20,
+        );
         offers.push(json!({
             "id": "off-welcome",
             "title": format!("Welcome: {welcome}% off your first order"),
@@ -602,7 +663,16 @@ mod tool {
             "capPerShopper": 1,
         }));
         let t = thresholds[0];
-        let back = percent(&[pooled_rate(baskets.iter().filter(|(b, v)| !first_baskets.contains(*b) && v.0 >= t).map(|(_, v)| v))], 5.0, 20.0);
+        let back = percent(
+            &[pooled_rate(
+                baskets
+                    .iter()
+                    .filter(|(b, v)| !first_baskets.contains(*b) && v.0 >= t)
+                    .map(|(_, v)| v),
+            )],
+            5,
+            20,
+        );
         offers.push(json!({
             "id": "off-returning",
             "title": format!("Good to see you again: {back}% off orders of {} or more", money(t)),
@@ -617,7 +687,10 @@ mod tool {
 
     /// Reads the pool the way the shop's Tailor will (same sensitive categories): returns
     /// how many offers are sensitive, and every problem.
-    fn check_pool(items: &[Value], offers: &[Value]) -> Result<(usize, Vec<String>), Box<dyn std::error::Error>> {
+    fn check_pool(
+        items: &[Value],
+        offers: &[Value],
+    ) -> Result<(usize, Vec<String>), Box<dyn std::error::Error>> {
         let sensitive: Vec<String> = SENSITIVE.iter().map(|s| s.to_string()).collect();
         let inputs: Vec<ItemInput> = serde_json::from_value(Value::Array(items.to_vec()))?;
         let (catalogue, loaded) = Catalogue::ingest(inputs, &sensitive);
@@ -626,12 +699,28 @@ mod tool {
         let mut problems: Vec<String> = summary
             .problems
             .iter()
-            .map(|p| format!("offers[{}] ({:?}) {}: {}", p.index, p.id, p.field, p.message))
+            .map(|p| {
+                format!(
+                    "offers[{}] ({:?}) {}: {}",
+                    p.index, p.id, p.field, p.message
+                )
+            })
             .collect();
-        problems.extend(loaded.problems.iter().map(|p| format!("catalogue[{}] {}: {}", p.index, p.field, p.message)));
+        problems.extend(
+            loaded
+                .problems
+                .iter()
+                .map(|p| format!("catalogue[{}] {}: {}", p.index, p.field, p.message)),
+        );
         for s in SENSITIVE {
-            if !offers.iter().any(|o| o["appliesTo"]["categories"].as_array().is_some_and(|c| c.iter().any(|c| c == s))) {
-                problems.push(format!("no offer on the sensitive category {s:?}: is it still in the catalogue?"));
+            if !offers.iter().any(|o| {
+                o["appliesTo"]["categories"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|c| c == s))
+            }) {
+                problems.push(format!(
+                    "no offer on the sensitive category {s:?}: is it still in the catalogue?"
+                ));
             }
         }
         Ok((pool.offers.iter().filter(|o| o.sensitive).count(), problems))

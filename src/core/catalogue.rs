@@ -22,6 +22,9 @@ pub struct ItemInput {
     #[serde(alias = "in_stock")]
     pub in_stock: Option<bool>,
     pub sensitive: Option<bool>,
+    /// Share (0–1) of the item's buyers who buy it (or its kind) again, from the server's
+    /// aggregate data: high for groceries, low for durables already bought.
+    pub repurchase: Option<f64>,
     /// Ids the server computed from aggregate co-view / co-purchase data.
     pub related: Option<Vec<String>>,
 }
@@ -85,6 +88,8 @@ pub struct Catalogue {
     /// position in the server's order when the shop sends no popularity.
     pub prior: Vec<f32>,
     pub in_stock: Vec<bool>,
+    /// See [`ItemInput::repurchase`]; 1 (a consumable) when the shop does not say.
+    pub repurchase: Vec<f32>,
     pub sensitive: Vec<bool>,
     /// Attribute values (`colour=red`, `tag=organic`) in compressed rows.
     attr_start: Vec<u32>,
@@ -245,6 +250,21 @@ impl Catalogue {
             };
             c.popularity.push(popularity);
             c.in_stock.push(item.in_stock.unwrap_or(true));
+            let repurchase = match item.repurchase {
+                Some(r) if (0.0..=1.0).contains(&r) => r as f32,
+                Some(r) => {
+                    problem(
+                        &mut summary,
+                        index,
+                        Some(&id),
+                        "repurchase",
+                        format!("{r} is not a share from 0 to 1; treated as 1"),
+                    );
+                    1.0
+                }
+                None => 1.0,
+            };
+            c.repurchase.push(repurchase);
 
             c.attr_start.push(c.attr_ids.len() as u32);
             let mut key = String::new();

@@ -58,6 +58,8 @@ pub struct Weights {
     pub repeat: f32,
     pub dismissed: f32,
     pub out_of_stock: f32,
+    /// Penalty for an item already bought, times (1 − its repurchase share).
+    pub bought_durable: f32,
 }
 
 /// Chosen on the offline evaluation of the shared data (docs/evaluation.md): the
@@ -74,6 +76,7 @@ pub const WEIGHTS: Weights = Weights {
     repeat: 1.0,
     dismissed: 5.0,
     out_of_stock: 1.5,
+    bought_durable: 3.0,
 };
 
 impl Default for Weights {
@@ -273,6 +276,10 @@ impl Ranker {
             }
             if !cat.in_stock[i as usize] {
                 penalty += w.out_of_stock;
+            }
+            if self.repeat[i as usize] > 0 {
+                // A durable already bought is not wanted again soon.
+                penalty += w.bought_durable * (1.0 - cat.repurchase[i as usize]);
             }
             scored.push((prior + personal - penalty, i));
         }
@@ -474,9 +481,11 @@ impl Ranker {
             .fold(0.0, f32::max);
         let price = price_band(cat.price[iu]).map_or(0.0, |b| self.price_table[b as usize]);
         // Bought once already says "buy it again"; more purchases say it more firmly.
+        // Scaled by how often such items are bought again: "buy it again" for
+        // consumables, nothing for a durable already bought (its penalty is in `score`).
         let repeat = match self.repeat[iu] {
             0 => 0.0,
-            n => 0.5 + 0.5 * (n.min(4) - 1) as f32 / 3.0,
+            n => (0.5 + 0.5 * (n.min(4) - 1) as f32 / 3.0) * cat.repurchase[iu],
         };
         Signals {
             // Scaled by the item's prior: a liked category lifts its staples more than
