@@ -1069,3 +1069,27 @@ fn a_durable_already_bought_sinks_while_a_consumable_is_offered_again() {
     let summary = e.load_catalogue(bad);
     assert_eq!(summary.problems[0].field, "repurchase");
 }
+
+#[test]
+fn an_offer_on_a_brand_with_sensitive_items_is_sensitive() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    // Brand3 makes s11, which sits under pharmacy/pregnancy.
+    let mut brand_offer = offer("brand3-50", 50.0, &[]);
+    brand_offer.applies_to = Some(AppliesToInput {
+        brands: Some(vec!["Brand3".into()]),
+        ..Default::default()
+    });
+    let ctx = OfferContext {
+        basket_value: Some(40.0),
+        limit: Some(5.0),
+    };
+    let picks = e
+        .offers(vec![brand_offer, offer("shop-5", 5.0, &[])], &ctx, T0)
+        .unwrap()
+        .0;
+    assert_eq!(
+        picks.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["shop-5"]
+    );
+}

@@ -11,6 +11,8 @@ const POLICY_NOTE = "You can now let Tailor learn from sensitive categories (suc
 const SENSITIVE = ["Meat/Pork", "Health & home/Infant formula", "Health & home/Cigarettes", "Grocery/Beers, ales"];
 const PAGE_SIZE = 60;
 const SEARCH_SUGGESTIONS = 8;
+const OFFERS_SHOWN = 3; // "Offers for you"
+const BASKET_OFFERS_SHOWN = 2; // "Offers for this order", in the basket
 
 // Tests wait on `ready`: it resolves once the grid first rendered.
 let markReady;
@@ -20,7 +22,7 @@ const ready = new Promise((resolve, reject) => {
   markFailed = reject;
 });
 ready.catch(() => {}); // a failure is shown on the page; no unhandled rejection
-window.tailorDemo = { tailor: null, ready };
+window.tailorDemo = { tailor: null, ready, sensitive: SENSITIVE };
 
 /** @type {import("./pkg/index.js").Tailor} */
 let tailor;
@@ -30,6 +32,10 @@ let depts = []; // [{ name, ids }]
 let route = { kind: "all" };
 let limit = PAGE_SIZE;
 const basket = new Map(); // id → quantity (this page only)
+let pool = null; // the shop's offers (data/offers.json); null when they could not be loaded
+let wholeShopPool = []; // those that apply to the whole order, for the basket
+const offerById = new Map();
+const applied = new Set(); // ids of offers the shopper used, kept in the basket (this page only)
 const cards = new Map(); // id → card element, reused across renders so re-ranks can animate
 
 const $ = (id) => document.getElementById(id);
@@ -344,14 +350,23 @@ function relatedBlock(item) {
 
 // ---------------------------------------------------------------- basket
 
+const basketLines = () => [...basket].filter(([, q]) => q > 0);
+/** The basket's value before offers, in cents-exact dollars. */
+const basketSubtotal = () => Math.round(100 * basketLines().reduce((s, [id, q]) => s + (byId.get(id)?.price ?? 0) * q, 0)) / 100;
+
 function renderBasket() {
-  const lines = [...basket].filter(([, q]) => q > 0);
+  const lines = basketLines();
   const count = lines.reduce((n, [, q]) => n + q, 0);
-  const total = lines.reduce((s, [id, q]) => s + (byId.get(id)?.price ?? 0) * q, 0);
+  const subtotal = basketSubtotal();
+  const discount = Math.min(subtotal, [...applied].reduce((s, id) => s + offerDiscount(offerById.get(id), lines, subtotal).amount, 0));
   const countEl = $("basket-button").querySelector(".basket-count");
   countEl.textContent = String(count);
-  $("basket-total").textContent = money.format(total);
+  $("basket-subtotal").textContent = money.format(subtotal);
+  $("basket-discount").textContent = `−${money.format(discount)}`;
+  $("basket-sums").hidden = discount <= 0;
+  $("basket-total").textContent = money.format(subtotal - discount);
   $("buy").disabled = count === 0;
+  scheduleOffers();
   const body = $("basket-body");
   if (lines.length === 0) {
     if (!body.querySelector(".thanks")) body.replaceChildren(h("p", { class: "basket-empty", text: "Your basket is empty." }));
@@ -394,11 +409,209 @@ function buy() {
   for (const [id, quantity] of lines) track({ type: "purchase", item: id, quantity }, { rerender: false });
   const count = lines.reduce((n, [, q]) => n + q, 0);
   basket.clear();
+  applied.clear();
   $("basket-body").replaceChildren(
     h("div", { class: "thanks", "data-testid": "thanks" }, h("strong", { text: "Thank you for your order!" }), `${count} ${count === 1 ? "item" : "items"} on the way (not really: this is a demo).`),
   );
   renderBasket();
   refresh();
+}
+
+// ---------------------------------------------------------------- offers
+
+/** Takes the shop's offer pool; logs what Tailor would skip in it (only if anything). */
+function loadOffers(offers) {
+  if (!Array.isArray(offers)) return;
+  pool = offers;
+  for (const offer of pool) if (typeof offer?.id === "string" && !offerById.has(offer.id)) offerById.set(offer.id, offer);
+  wholeShopPool = pool.filter((o) => wholeShop(o));
+  const check = tailor.checkOffers(pool);
+  if (check.problemCount > 0) {
+    console.warn(`Tailor: ${check.problemCount} ${check.problemCount === 1 ? "problem" : "problems"} in the shop's offers (data/offers.json):`, check.problems.map((p) => `offers[${p.index}] (${p.id ?? "no id"}) ${p.field}: ${p.message}`).join("\n"));
+  }
+}
+
+const wholeShop = (offer) => ["items", "categories", "brands"].every((k) => !(offer?.appliesTo?.[k]?.length));
+const lastLevel = (path) => String(path).split("/").filter(Boolean).at(-1) ?? String(path);
+
+/** What an offer is on, in words: "Bread", "Maker 69", "Peanut butter, 18 oz", "your order". */
+function offerTarget(offer) {
+  const a = offer.appliesTo ?? {};
+  const names = [...(a.items ?? []).map(titleOf), ...(a.categories ?? []).map(lastLevel), ...(a.brands ?? [])];
+  if (names.length === 0) return "your order";
+  return names.length > 2 ? `${names.slice(0, 2).join(", ")} and more` : names.join(" or ");
+}
+
+const dayFormat = new Intl.DateTimeFormat("en-US", { weekday: "short", month: "short", day: "numeric" });
+
+/** The offer's conditions, as a shop prints them under its title. */
+function offerTerms(offer) {
+  const a = offer.appliesTo ?? {};
+  const terms = [];
+  if (a.categories?.length && !a.items?.length && !a.brands?.length) terms.push(`Anything in ${a.categories.map((c) => c.split("/").join(" › ")).join(", ")}`);
+  else if (a.brands?.length && !a.items?.length && !a.categories?.length) terms.push(`Any ${a.brands.join(", ")} product`);
+  if (offer.minBasket > 0) terms.push(`Orders of ${money.format(offer.minBasket)} or more`);
+  if (offer.audience === "new") terms.push("First order only");
+  if (offer.audience === "returning") terms.push("For returning shoppers");
+  if (typeof offer.endsAt === "number") terms.push(`Until ${dayFormat.format(new Date(offer.endsAt - 1))}`);
+  if (offer.capPerShopper === 1) terms.push("Once per shopper");
+  else if (offer.capPerShopper > 1) terms.push(`Up to ${offer.capPerShopper} times per shopper`);
+  return terms.join(" · ");
+}
+
+/** The discount's face: "30%" or "$1.50". */
+function offerFace(offer) {
+  const v = offer?.value ?? {};
+  if (typeof v.percent === "number") return `${v.percent}%`;
+  if (typeof v.amount === "number") return Number.isInteger(v.amount) ? `$${v.amount}` : money.format(v.amount);
+  return "";
+}
+
+/** Does the offer cover this basket item? */
+function offerCovers(offer, item) {
+  if (wholeShop(offer)) return true;
+  const a = offer.appliesTo;
+  return Boolean(
+    a.items?.includes(item.id) ||
+      a.categories?.some((c) => item.category === c || item.category?.startsWith(`${c}/`)) ||
+      (item.brand && a.brands?.includes(item.brand)),
+  );
+}
+
+/** What an applied offer takes off this basket now, or what is missing for it to apply. */
+function offerDiscount(offer, lines, subtotal) {
+  if (!offer) return { amount: 0, note: "" };
+  if (offer.minBasket > subtotal) return { amount: 0, note: `Spend ${money.format(offer.minBasket - subtotal)} more to use it` };
+  const covered = lines.reduce((s, [id, q]) => s + (offerCovers(offer, byId.get(id)) ? (byId.get(id).price ?? 0) * q : 0), 0);
+  if (covered <= 0) return { amount: 0, note: `Add ${offerTarget(offer)} to use it` };
+  const v = offer.value ?? {};
+  const amount = typeof v.percent === "number" ? (covered * v.percent) / 100 : Math.min(v.amount ?? 0, covered);
+  return { amount: Math.round(amount * 100) / 100, note: "" };
+}
+
+/** One offer as a coupon: its value, title, terms, why it is here, what it saves, and "Use offer". */
+function offerCard(pick, { compact = false } = {}) {
+  const offer = offerById.get(pick.id) ?? { id: pick.id };
+  const titleId = `offer-${compact ? "b" : "s"}-${pick.id}`;
+  const isApplied = applied.has(pick.id);
+  const face = offerFace(offer);
+  const terms = offerTerms(offer);
+  return h(
+    "li",
+    { class: `offer${compact ? " compact" : ""}${isApplied ? " applied" : ""}`, "data-testid": compact ? "basket-offer" : "offer", "data-offer-id": pick.id },
+    h("div", { class: "offer-face", "aria-hidden": "true" }, h("strong", { text: face }), h("span", { text: "off" })),
+    h(
+      "div",
+      { class: "offer-body" },
+      h("h3", { class: "offer-title", id: titleId, "data-testid": "offer-title", text: pick.title }),
+      terms ? h("p", { class: "offer-terms", "data-testid": "offer-terms", text: terms }) : null,
+      pick.reasons.length ? h("ul", { class: "reasons", "data-testid": "offer-reasons" }, pick.reasons.map((r) => h("li", { text: r }))) : null,
+      h(
+        "div",
+        { class: "offer-foot" },
+        typeof pick.savings === "number" && pick.savings > 0 ? h("span", { class: "offer-save", "data-testid": "offer-savings", text: `Save ${money.format(pick.savings)}` }) : h("span"),
+        h(
+          "button",
+          { type: "button", class: `button ${isApplied ? "secondary" : "primary"} small`, "data-testid": "offer-use", "aria-describedby": titleId, disabled: isApplied, onclick: () => useOffer(pick.id) },
+          isApplied ? "In your basket" : "Use offer",
+        ),
+      ),
+    ),
+  );
+}
+
+let offersPending = false;
+/** Re-picks offers once after whatever changed in this task (basket, events, consent). */
+function scheduleOffers() {
+  if (offersPending) return;
+  offersPending = true;
+  queueMicrotask(() => {
+    if (offersPending) renderOffers();
+  });
+}
+
+/** Asks Tailor for this shopper's offers, for the page and (when it is open) the basket. */
+function renderOffers() {
+  offersPending = false;
+  const section = $("offers");
+  if (!pool || !tailor.status.catalogueItems) {
+    section.hidden = true;
+    return;
+  }
+  const basketValue = basketSubtotal();
+  const basketOpen = $("basket").open;
+  let picks = [];
+  let forOrder = [];
+  try {
+    // The basket's first: the last call's pool is the one `offerRedeemed` knows best.
+    if (basketOpen) forOrder = tailor.offers(wholeShopPool, { basketValue, limit: BASKET_OFFERS_SHOWN });
+    picks = tailor.offers(pool, { basketValue, limit: OFFERS_SHOWN });
+  } catch (err) {
+    console.error("Tailor could not pick offers", err);
+  }
+  $("offer-list").replaceChildren(...picks.map((p) => offerCard(p)));
+  $("offers-sub").textContent = personalizing()
+    ? "Picked for you on this device, from what you looked at and bought here."
+    : "The best value today. Switch on personalization for offers that fit what you buy.";
+  section.hidden = picks.length === 0;
+  if (basketOpen) renderBasketOffers(forOrder);
+}
+
+/** The basket's offers: those the shopper used (with what each takes off), then more for this order. */
+function renderBasketOffers(forOrder) {
+  const lines = basketLines();
+  const subtotal = basketSubtotal();
+  const parts = [];
+  if (applied.size) {
+    parts.push(
+      h(
+        "section",
+        { class: "basket-section", "data-testid": "applied-offers", "aria-labelledby": "applied-title" },
+        h("h3", { id: "applied-title", text: "Your offers" }),
+        h(
+          "ul",
+          { class: "applied-list" },
+          [...applied].map((id) => {
+            const offer = offerById.get(id);
+            const { amount, note } = offerDiscount(offer, lines, subtotal);
+            return h(
+              "li",
+              { class: "applied-offer", "data-testid": "applied-offer", "data-offer-id": id },
+              h("span", { class: "offer-chip", "aria-hidden": "true" }, offerFace(offer)),
+              h("span", { class: "applied-text" }, h("span", { class: "applied-title", text: offer?.title ?? id }), note ? h("span", { class: "applied-note", text: note }) : null),
+              h("span", { class: "applied-amount", "data-testid": "applied-amount", text: amount > 0 ? `−${money.format(amount)}` : "" }),
+              h("button", { type: "button", class: "icon-button small", "aria-label": `Remove the offer ${offer?.title ?? id}`, onclick: () => { applied.delete(id); renderBasket(); } }, icon("close")),
+            );
+          }),
+        ),
+      ),
+    );
+  }
+  const more = forOrder.filter((p) => !applied.has(p.id));
+  if (more.length) {
+    parts.push(
+      h(
+        "section",
+        { class: "basket-section", "data-testid": "basket-offers", "aria-labelledby": "order-offers-title" },
+        h("h3", { id: "order-offers-title", text: "Offers for this order" }),
+        h("ul", { class: "offer-list compact" }, more.map((p) => offerCard(p, { compact: true }))),
+      ),
+    );
+  }
+  $("basket-offers").replaceChildren(...parts);
+}
+
+/** "Use offer": Tailor records it (its cap, its fatigue) when it may; the basket shows it applied. */
+function useOffer(id) {
+  const offer = offerById.get(id);
+  try {
+    tailor.offerRedeemed(id); // false without consent: then nothing is recorded, but the basket still gets it
+  } catch (err) {
+    console.error("Tailor could not record the offer", id, err);
+  }
+  applied.add(id);
+  renderBasket();
+  toast(`In your basket: ${offer?.title ?? id}.`);
 }
 
 // ---------------------------------------------------------------- search
@@ -527,6 +740,7 @@ function renderStorageNotice() {
 /** Everything that depends on Tailor's state. */
 function refresh() {
   renderGrid();
+  scheduleOffers();
   renderKnows();
   renderStorageNotice();
   if ($("search-results").hidden === false) renderSuggestions();
@@ -579,6 +793,7 @@ function wire() {
   $("basket-button").addEventListener("click", () => {
     if (!basket.size && basketDialog.querySelector(".thanks")) renderBasketEmpty();
     basketDialog.showModal();
+    renderOffers(); // the basket's own offers count as shown only once it is open
   });
   basketDialog.querySelector(".close").addEventListener("click", () => basketDialog.close());
   basketDialog.addEventListener("click", (e) => {
@@ -642,10 +857,25 @@ async function main() {
     if (!r.ok) throw new Error(`catalogue: HTTP ${r.status}`);
     return r.json();
   });
+  // The shop works without its offers: a failure is logged and the strip stays hidden.
+  const offers = fetch("data/offers.json")
+    .then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return r.json();
+    })
+    .then((data) => {
+      if (!Array.isArray(data?.offers)) throw new Error("expected { offers: [...] }");
+      return data.offers;
+    })
+    .catch((err) => {
+      console.error("The shop's offers could not be loaded (data/offers.json):", err);
+      return null;
+    });
   tailor = await Tailor.open({ shop: SHOP, policyVersion: POLICY_VERSION, policyNote: POLICY_NOTE, sensitive: { categories: SENSITIVE } });
   window.tailorDemo.tailor = tailor;
   const items = await catalogue;
   tailor.loadCatalogue(items);
+  loadOffers(await offers);
 
   for (const item of items) {
     if (typeof item?.id !== "string" || byId.has(item.id)) continue; // Tailor skips these too
@@ -667,6 +897,7 @@ async function main() {
   renderBasket();
   onRoute();
   renderKnows();
+  renderOffers();
   renderStorageNotice();
   markReady({ items: byId.size, storage: tailor.status.storage });
 }

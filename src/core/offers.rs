@@ -360,6 +360,14 @@ impl OfferPool {
             ..Default::default()
         };
         let mut summary = OfferSummary::default();
+        // A brand with any sensitive item makes its offers sensitive (fail closed: an
+        // offer on a cigarette maker says as much as one on cigarettes).
+        let mut sensitive_brands = vec![false; catalogue.brands.len()];
+        for (i, &b) in catalogue.brand.iter().enumerate() {
+            if catalogue.sensitive[i] && b != NONE {
+                sensitive_brands[b as usize] = true;
+            }
+        }
         let sensitive_prefixes: Vec<String> = sensitive_categories
             .iter()
             .map(|p| normalize_path(p))
@@ -604,6 +612,9 @@ impl OfferPool {
                     );
                     continue;
                 }
+                sensitive |= catalogue
+                    .brand_id(b)
+                    .is_some_and(|id| sensitive_brands[id as usize]);
                 let b = intern(&mut pool.brands, &mut pool.brand_index, b);
                 pool.brand_refs.push(b);
             }

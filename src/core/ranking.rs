@@ -181,11 +181,14 @@ pub fn server_order(cat: &Catalogue, mut cands: Vec<u32>, limit: usize) -> Vec<R
 /// the first letter changes case (ASCII only: no Unicode tables in the wasm), so names
 /// such as "USB cables" or "Épicerie" stay as the shop wrote them.
 pub(crate) fn category_label(path: &str) -> String {
-    let mut label = path
-        .rsplit('/')
-        .next()
-        .unwrap_or(path)
-        .replace(['_', '-'], " ");
+    let segment = path.rsplit('/').next().unwrap_or(path);
+    // A slug ("running-shoes") reads as words; a name with spaces ("Vegetables - shelf
+    // stable") is kept as the shop wrote it.
+    let mut label = if segment.contains(' ') {
+        segment.to_owned()
+    } else {
+        segment.replace(['_', '-'], " ")
+    };
     if let Some(first) = label.get_mut(..1) {
         first.make_ascii_uppercase();
     }
@@ -585,7 +588,12 @@ impl Ranker {
                 }
                 _ => Some("In your usual price range".to_string()),
             };
-            out.extend(reason);
+            // A tag can repeat the brand ("Store brand" / "store brand"): say it once.
+            if let Some(r) =
+                reason.filter(|r| !out.iter().any(|o: &String| o.eq_ignore_ascii_case(r)))
+            {
+                out.push(r);
+            }
         }
         out
     }
@@ -647,5 +655,10 @@ mod tests {
         assert_eq!(category_label("tech/USB cables"), "USB cables");
         assert_eq!(category_label("Épicerie"), "Épicerie");
         assert_eq!(category_label("dairy/cheese"), "Cheese");
+        assert_eq!(category_label("shoes/running-shoes"), "Running shoes");
+        assert_eq!(
+            category_label("Grocery/Vegetables - shelf stable"),
+            "Vegetables - shelf stable"
+        );
     }
 }
