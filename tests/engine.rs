@@ -996,32 +996,49 @@ fn diversity_caps_a_brand_in_the_first_results() {
 fn exploration_takes_a_seeded_share_of_slots_for_items_outside_the_profile() {
     let store = Shared::default();
     let mut e = open(&store, T0);
+    // Two unusual prices, so s6 and s10 have nothing personal for them once s3 is viewed.
+    let mut items = catalogue();
+    items[6].price = Some(500.0);
+    items[10].price = Some(500.0);
+    e.load_catalogue(items);
     grant(&mut e, true, T0);
     e.track(ev("view", "s3"), T0).unwrap();
     let req = || RankRequest {
-        limit: Some(10.0),
+        limit: Some(8.0),
         explore: Some(0.3),
         ..Default::default()
     };
     let a = e.rank(&req(), T0).unwrap();
-    let b = e.rank(&req(), T0).unwrap();
-    assert_eq!(a, b, "same seed, same slots");
-    let explored: Vec<usize> = a
+    assert_eq!(a, e.rank(&req(), T0).unwrap(), "same seed, same slots");
+    let explored: Vec<(usize, &str)> = a
         .iter()
         .enumerate()
         .filter(|(_, r)| r.reasons == ["Something new to try"])
-        .map(|(k, _)| k)
+        .map(|(k, r)| (k, r.id.as_str()))
         .collect();
-    assert_eq!(
-        explored.len(),
-        2,
-        "30 % of 10 slots, but only 2 items lie below the cut: {a:?}"
+    // 30 % of 8 slots is 2; below the cut only s6 and s10 are outside the profile and
+    // allowed: s5 and s11 have nothing personal either, but are sensitive.
+    let mut ids: Vec<&str> = explored.iter().map(|x| x.1).collect();
+    ids.sort();
+    assert_eq!(ids, ["s10", "s6"], "{a:?}");
+    assert!(explored.iter().all(|&(k, _)| k > 0), "never the first slot");
+    // A removed topic is not explored either (nothing was learned about bakery;
+    // removing it still blocks it).
+    e.remove(
+        RemoveTarget {
+            interest: Some("bakery".into()),
+            ..Default::default()
+        },
+        T0,
+    )
+    .unwrap();
+    let b = e.rank(&req(), T0).unwrap();
+    assert!(
+        b.iter()
+            .filter(|r| r.reasons == ["Something new to try"])
+            .all(|r| r.id == "s6"),
+        "{b:?}"
     );
-    assert!(explored.iter().all(|&k| k > 0), "never the first slot");
-    assert!(a
-        .iter()
-        .filter(|r| r.reasons == ["Something new to try"])
-        .all(|r| r.match_pct == 0));
     // Without consent there is nothing to explore away from.
     grant(&mut e, false, T0);
     assert!(e
@@ -1091,5 +1108,54 @@ fn an_offer_on_a_brand_with_sensitive_items_is_sensitive() {
     assert_eq!(
         picks.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
         ["shop-5"]
+    );
+}
+
+#[test]
+fn a_stale_tab_never_writes_back_what_another_tab_erased() {
+    let store = Shared::default();
+    let mut tab_a = open(&store, T0);
+    grant(&mut tab_a, true, T0);
+    tab_a.track(ev("view", "s4"), T0).unwrap();
+    let mut tab_b = open(&store, T0);
+    grant(&mut tab_b, false, T0 + 1);
+    // Tab A has not heard of it yet (no reload): its next call must still see it.
+    assert_eq!(
+        tab_a.track(ev("view", "s4"), T0 + 2).unwrap(),
+        TrackOutcome::NoConsent
+    );
+    assert_eq!(store.raw(PROFILE), None);
+    // Nor can a stale tab's consent change re-grant what it never saw withdrawn.
+    tab_a.set_consent(
+        &ConsentChange {
+            analytics: Some(true),
+            ..Default::default()
+        },
+        Source::Widget,
+        T0 + 3,
+    );
+    assert!(!tab_a.personalizing(T0 + 3));
+}
+
+#[test]
+fn granting_personalization_again_does_not_bring_back_the_sensitive_purpose() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    set(
+        &mut e,
+        ConsentChange {
+            personalization: Some(true),
+            sensitive: Some(true),
+            ..Default::default()
+        },
+        T0,
+    );
+    assert!(e.consent_state(T0).sensitive);
+    grant(&mut e, false, T0 + 1);
+    grant(&mut e, true, T0 + 2);
+    assert!(!e.consent_state(T0 + 2).sensitive, "asked for anew");
+    assert_eq!(
+        e.track(ev("view", "s5"), T0 + 3).unwrap(),
+        TrackOutcome::Sensitive
     );
 }

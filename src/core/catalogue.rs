@@ -56,6 +56,8 @@ pub const MAX_REPORTED_PROBLEMS: usize = 100;
 /// Related lists beyond this are cut: the server sorts them best first.
 pub const MAX_RELATED: usize = 50;
 pub const NONE: u32 = u32::MAX;
+pub const MAX_PATH_LEVELS: usize = 16;
+pub const MAX_PATH_BYTES: usize = 512;
 
 /// A category path prefix, e.g. `apparel/shoes` (depth 2) under `apparel` (depth 1).
 #[derive(Debug, Clone)]
@@ -194,13 +196,25 @@ impl Catalogue {
                 .filter(|t| !t.is_empty());
             c.titles.push(title.unwrap_or(&id).into());
 
-            let path = item
+            let mut path = item
                 .category
                 .as_deref()
                 .map(normalize_path)
                 .unwrap_or_default();
             let sensitive_by_path =
                 !path.is_empty() && sensitive_prefixes.iter().any(|p| path_is_under(&path, p));
+            // (Judged on the path as sent, so a refused path cannot hide a sensitive item.)
+            // Paths are interned level by level: a bound keeps that cheap and the depth in a u8.
+            if path.len() > MAX_PATH_BYTES || path.matches('/').count() >= MAX_PATH_LEVELS {
+                problem(
+                    &mut summary,
+                    index,
+                    Some(&id),
+                    "category",
+                    "deeper than 16 levels or longer than 512 bytes; ignored".into(),
+                );
+                path.clear();
+            }
             let node = if path.is_empty() {
                 NONE
             } else {
@@ -502,6 +516,19 @@ mod tests {
         items[3].popularity = Some(5.0);
         let (c, _) = Catalogue::ingest(items, &[]);
         assert_eq!(c.server_rank, vec![2, 3, 0, 1]);
+    }
+
+    #[test]
+    fn absurd_category_paths_are_refused_not_interned() {
+        let deep = "a/".repeat(100_000);
+        let (c, s) = Catalogue::ingest(vec![item("x", &deep), item("y", &"z".repeat(600))], &[]);
+        assert_eq!(s.loaded, 2);
+        assert_eq!(
+            s.problems.iter().map(|p| p.field).collect::<Vec<_>>(),
+            ["category", "category"]
+        );
+        assert_eq!(c.category_path(0), None);
+        assert!(c.categories.is_empty());
     }
 
     #[test]

@@ -156,8 +156,8 @@ impl Consent {
         match self.choice(p) {
             Some(c) => {
                 c.granted
-                    && now - c.at < i64::from(expiry_days) * 86_400_000
-                    && now >= c.at - 86_400_000
+                    && now.saturating_sub(c.at) < i64::from(expiry_days) * 86_400_000
+                    && now >= c.at.saturating_sub(86_400_000)
             }
             None => false,
         }

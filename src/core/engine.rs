@@ -276,6 +276,8 @@ pub struct Engine<S: Store> {
     /// Learned from sensitive items, with the sensitive purpose only.
     sensitive_profile: Profile,
     gpc: bool,
+    /// The consent record as this engine last read or wrote it (see `sync`).
+    consent_seen: Option<String>,
     /// Which offers this shopper saw and redeemed (cap, fatigue): kept only with personalization.
     offer_history: OfferHistory,
     /// The pool of the last `offers` call: tells whether a redeemed offer is sensitive.
@@ -305,6 +307,7 @@ impl<S: Store> Engine<S> {
             sensitive_profile: Profile::default(),
             offer_history: OfferHistory::default(),
             last_pool: None,
+            consent_seen: None,
             gpc,
             catalogue: None,
             ranker: Ranker::default(),
@@ -330,7 +333,8 @@ impl<S: Store> Engine<S> {
 
     /// Re-reads consent and profiles from storage: on open, and when another tab changed them.
     pub fn reload(&mut self, now: Millis) {
-        self.consent = match self.store.get(&self.key(CONSENT)) {
+        self.consent_seen = self.store.get(&self.key(CONSENT));
+        self.consent = match self.consent_seen.clone() {
             None => Consent::default(),
             Some(text) => {
                 Consent::decode(&text, &self.config.shop).unwrap_or_else(|err: ReadError| {
@@ -353,8 +357,7 @@ impl<S: Store> Engine<S> {
                 Source::BrowserSignal,
                 now,
             );
-            let record = self.consent.encode(&self.config.shop);
-            self.store.set(&self.key(CONSENT), &record);
+            self.write_consent();
         }
         let personalizing = self.personalizing(now);
         let sensitive = self.sensitive_allowed(now);
@@ -485,11 +488,29 @@ impl<S: Store> Engine<S> {
         source: Source,
         now: Millis,
     ) -> ConsentState {
-        let withdrawn = self
+        self.sync(now);
+        let mut withdrawn = self
             .consent
             .apply(change, &self.config.policy_version, source, now);
-        let record = self.consent.encode(&self.config.shop);
-        self.store.set(&self.key(CONSENT), &record);
+        if withdrawn.contains(&Purpose::Personalization)
+            && self
+                .consent
+                .choice(Purpose::Sensitive)
+                .is_some_and(|c| c.granted)
+        {
+            // The sensitive purpose rides on personalization: granting that again later
+            // must not quietly bring sensitive learning back. It is asked for anew.
+            let off = ConsentChange {
+                sensitive: Some(false),
+                ..Default::default()
+            };
+            withdrawn.extend(
+                self.consent
+                    .apply(&off, &self.config.policy_version, source, now),
+            );
+        }
+        // Erase first, then record the choice: the erasure frees space, and if the
+        // record cannot be written the data is already gone.
         if withdrawn.contains(&Purpose::Personalization) {
             self.profile = Profile::default();
             self.store.remove(&self.key(PROFILE));
@@ -503,7 +524,23 @@ impl<S: Store> Engine<S> {
             self.sensitive_profile = Profile::default();
             self.store.remove(&self.key(SENSITIVE));
         }
+        self.write_consent();
         self.consent_state(now)
+    }
+
+    fn write_consent(&mut self) {
+        let record = self.consent.encode(&self.config.shop);
+        self.store.set(&self.key(CONSENT), &record);
+        self.consent_seen = Some(record);
+    }
+
+    /// Another tab may have changed consent since this one last looked (its `storage`
+    /// event can arrive after our next call): re-read before writing anything, so a
+    /// stale tab never writes back what another tab's withdrawal erased.
+    fn sync(&mut self, now: Millis) {
+        if self.store.get(&self.key(CONSENT)) != self.consent_seen {
+            self.reload(now);
+        }
     }
 
     pub fn load_catalogue(&mut self, items: Vec<ItemInput>) -> LoadSummary {
@@ -526,6 +563,7 @@ impl<S: Store> Engine<S> {
     /// consent is given (so a shop finds its bugs before its shoppers opt in).
     pub fn track(&mut self, input: EventInput, now: Millis) -> Result<TrackOutcome, Error> {
         let event = input.validate(now)?;
+        self.sync(now);
         if !self.personalizing(now) {
             return Ok(TrackOutcome::NoConsent);
         }
@@ -616,7 +654,14 @@ impl<S: Store> Engine<S> {
         let rest = limit.saturating_sub(pinned.len());
         arrange.reorder(catalogue, &mut ranked, rest);
         if explore {
-            arrange.explore(&mut ranked, rest, self.seed(now));
+            let allow_sensitive = self.sensitive_allowed(now);
+            let eligible = |r: &Ranked| {
+                catalogue.lookup(&r.id).is_some_and(|i| {
+                    (allow_sensitive || !catalogue.sensitive[i as usize])
+                        && !self.blocked(catalogue, i)
+                })
+            };
+            arrange.explore(&mut ranked, rest, self.seed(now), &eligible);
         }
         ranked.truncate(rest);
         pinned.append(&mut ranked);
@@ -660,6 +705,7 @@ impl<S: Store> Engine<S> {
         now: Millis,
     ) -> Result<(Vec<PickedOffer>, OfferSummary), Error> {
         let opts = ctx.validate()?;
+        self.sync(now);
         let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
         let (pool, summary) = OfferPool::ingest(pool, catalogue, &self.config.sensitive_categories);
         let personalizing = self.personalizing(now);
@@ -706,6 +752,7 @@ impl<S: Store> Engine<S> {
     /// the sensitive purpose; an offer of unknown sensitivity counts as sensitive.
     pub fn offer_redeemed(&mut self, id: &str, now: Millis) -> Result<bool, Error> {
         check_offer_id(id)?;
+        self.sync(now);
         if !self.personalizing(now) {
             return Ok(false);
         }
@@ -753,6 +800,7 @@ impl<S: Store> Engine<S> {
     /// brand is blocked from being learned again. Returns whether anything changed.
     /// Without the personalization purpose there is nothing to remove (and nothing is stored).
     pub fn remove(&mut self, target: RemoveTarget, now: Millis) -> Result<bool, Error> {
+        self.sync(now);
         let personalizing = self.personalizing(now);
         let cat = self.catalogue.as_ref();
         let mut changed = false;
@@ -809,6 +857,7 @@ impl<S: Store> Engine<S> {
 
     /// Lets Tailor learn a removed topic again.
     pub fn allow(&mut self, topic: &str, now: Millis) -> bool {
+        self.sync(now);
         if !self.personalizing(now) {
             return false;
         }

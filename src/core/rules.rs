@@ -292,14 +292,22 @@ impl Arrangement {
 
     /// Gives a seeded share of the first `limit` slots (never the first) to items with
     /// nothing personal for them, taken from below the cut; each says so.
-    pub fn explore(&self, ranked: &mut Vec<Ranked>, limit: usize, seed: u64) {
+    /// `eligible` leaves out what may never be shown as personal: sensitive items without
+    /// their purpose, topics the shopper removed.
+    pub fn explore(
+        &self,
+        ranked: &mut Vec<Ranked>,
+        limit: usize,
+        seed: u64,
+        eligible: &dyn Fn(&Ranked) -> bool,
+    ) {
         let slots = (self.explore * limit as f32).round() as usize;
         if slots == 0 || ranked.len() <= limit || limit < 2 {
             return;
         }
         let mut rng = seed;
         let mut pool: Vec<usize> = (limit..ranked.len())
-            .filter(|&k| ranked[k].match_pct == 0)
+            .filter(|&k| ranked[k].match_pct == 0 && eligible(&ranked[k]))
             .collect();
         let mut chosen = Vec::new();
         for _ in 0..slots.min(pool.len()) {

@@ -64,8 +64,12 @@ impl StorageMode {
 
 /// Tries the persistent store; on its first failure copies what it can read of
 /// `prefix`'d keys into memory and carries on there for the rest of the page's life.
+/// Erasing still reaches the persistent store (removing needs no quota): a withdrawal
+/// or "erase everything" must not leave a stale copy to be read back on the next visit.
 pub struct FallbackStore<S: Store> {
     primary: Option<S>,
+    /// Reads and writes have moved to memory.
+    failed: bool,
     memory: MemoryStore,
     prefix: String,
     /// The failure that caused the switch, kept for `status.lastError`.
@@ -76,6 +80,7 @@ impl<S: Store> FallbackStore<S> {
     /// `primary` is `None` when the persistent store could not even be opened.
     pub fn new(primary: Option<S>, prefix: &str, open_error: Option<StoreError>) -> Self {
         FallbackStore {
+            failed: primary.is_none(),
             primary,
             memory: MemoryStore::new(),
             prefix: prefix.to_owned(),
@@ -84,20 +89,32 @@ impl<S: Store> FallbackStore<S> {
     }
 
     pub fn mode(&self) -> StorageMode {
-        if self.primary.is_some() {
-            StorageMode::Persistent
-        } else {
+        if self.failed {
             StorageMode::Memory
+        } else {
+            StorageMode::Persistent
+        }
+    }
+
+    /// The persistent store while reads and writes still go there.
+    fn live(&mut self) -> Option<&mut S> {
+        if self.failed {
+            None
+        } else {
+            self.primary.as_mut()
         }
     }
 
     fn fall_back(&mut self, err: StoreError) {
-        if let Some(p) = self.primary.take() {
-            // Carry over what was readable so this page keeps its state.
-            if let Ok(keys) = p.keys() {
-                for k in keys.into_iter().filter(|k| k.starts_with(&self.prefix)) {
-                    if let Ok(Some(v)) = p.get(&k) {
-                        self.memory.map.insert(k, v);
+        if !self.failed {
+            self.failed = true;
+            if let Some(p) = &self.primary {
+                // Carry over what was readable so this page keeps its state.
+                if let Ok(keys) = p.keys() {
+                    for k in keys.into_iter().filter(|k| k.starts_with(&self.prefix)) {
+                        if let Ok(Some(v)) = p.get(&k) {
+                            self.memory.map.insert(k, v);
+                        }
                     }
                 }
             }
@@ -106,7 +123,7 @@ impl<S: Store> FallbackStore<S> {
     }
 
     pub fn get(&mut self, key: &str) -> Option<String> {
-        if let Some(p) = &self.primary {
+        if let Some(p) = self.live() {
             match p.get(key) {
                 Ok(v) => return v,
                 Err(e) => self.fall_back(e),
@@ -116,17 +133,21 @@ impl<S: Store> FallbackStore<S> {
     }
 
     pub fn set(&mut self, key: &str, value: &str) {
-        if let Some(p) = &mut self.primary {
+        if let Some(p) = self.live() {
             match p.set(key, value) {
                 Ok(()) => return,
                 Err(e) => self.fall_back(e),
             }
         }
         self.memory.map.insert(key.to_owned(), value.to_owned());
+        // The persistent copy is now stale: better none than an old one read back later.
+        if let Some(p) = &mut self.primary {
+            let _ = p.remove(key);
+        }
     }
 
     pub fn remove(&mut self, key: &str) {
-        // Remove from both: a key copied to memory must not survive an erase.
+        // From both: a key copied to memory must not survive an erase, nor the stored one.
         self.memory.map.remove(key);
         if let Some(p) = &mut self.primary {
             if let Err(e) = p.remove(key) {
@@ -208,6 +229,29 @@ mod tests {
         );
         s.remove("tailor.a");
         assert_eq!(s.get("tailor.a"), None);
+        // The erase reached the persistent store too: nothing stale to read back later.
+        let primary = s.primary.as_ref().unwrap();
+        assert_eq!(primary.get("tailor.a").unwrap(), None);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_stale_persistent_copy() {
+        let mut inner = MemoryStore::new();
+        inner.set("tailor.consent", "granted, long ago").unwrap();
+        let mut s = FallbackStore::new(
+            Some(QuotaStore {
+                inner,
+                ok_writes: 0,
+            }),
+            "tailor.",
+            None,
+        );
+        s.set("tailor.consent", "withdrawn");
+        assert_eq!(s.get("tailor.consent").as_deref(), Some("withdrawn"));
+        assert_eq!(
+            s.primary.as_ref().unwrap().get("tailor.consent").unwrap(),
+            None
+        );
     }
 
     #[test]

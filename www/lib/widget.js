@@ -626,7 +626,7 @@ export class TailorConsentElement extends HTMLElement {
       w.desc.textContent = t[p][1];
       w.b.setAttribute("aria-checked", String(!!s[p]));
       w.tx.textContent = s[p] ? t.on : t.off;
-      const why = p === "sensitive" && !s.personalization ? t.needsP : p === "analytics" && s.gpc ? t.gpc : "";
+      const why = p === "sensitive" && !s.personalization ? t.needsP : p === "analytics" && s.gpc && !s.analytics ? t.gpc : "";
       w.why.textContent = why;
       w.why.hidden = !why;
       w.b.disabled = p === "sensitive" && !s.personalization;
