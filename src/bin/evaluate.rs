@@ -349,30 +349,72 @@ mod tool {
                     let _ = engine.track(input, now); // items unseen in training are not in the catalogue
                 }
             }
-            let tailor = |engine: &mut Engine<MemoryStore>| {
-                let order_all = engine.rank_order(&RankRequest::default(), now).unwrap();
-                let order_page = engine
-                    .rank_order(
-                        &RankRequest {
-                            items: Some(page_ids.clone()),
-                            limit: None,
-                            ..Default::default()
-                        },
-                        now,
-                    )
-                    .unwrap();
-                let pos = |o: &[u32]| {
+            // Each ranking as (score, index), optionally re-scored: `extra` adds to a score.
+            let tailor_with = |engine: &mut Engine<MemoryStore>, extra: &dyn Fn(u32) -> f32| {
+                let mut order_all = engine.rank_order(&RankRequest::default(), now).unwrap();
+                let page_req = RankRequest {
+                    items: Some(page_ids.clone()),
+                    ..Default::default()
+                };
+                let mut order_page = engine.rank_order(&page_req, now).unwrap();
+                let pos = |o: &mut Vec<(f32, u32)>| {
+                    for x in o.iter_mut() {
+                        x.0 += extra(x.1);
+                    }
+                    o.sort_by(|a, b| {
+                        b.0.total_cmp(&a.0)
+                            .then(server_rank[a.1 as usize].cmp(&server_rank[b.1 as usize]))
+                    });
+                    let o: Vec<u32> = o.iter().map(|x| x.1).collect();
                     (
                         1 + o.iter().position(|&i| i == t).unwrap(),
                         o[..K.min(o.len())].to_vec(),
                     )
                 };
-                (pos(&order_all), pos(&order_page))
+                (pos(&mut order_all), pos(&mut order_page))
             };
+            let tailor = |engine: &mut Engine<MemoryStore>| tailor_with(engine, &|_| 0.0);
             let (a, p) = tailor(&mut engine);
             res.add("Tailor (on device)", a, p);
             let (a, p) = tailor(&mut engine_r);
             res.add("Tailor + server repurchase shares (durables sink)", a, p);
+            // Context, measured before it is built in: a lift for the aisles (second
+            // category level) this shopper bought from at the same time of day (4 dayparts).
+            let daypart = |at: i64| (at.rem_euclid(86_400_000) / 21_600_000) as u8;
+            let aisle = |i: u32| {
+                let c = &category_of[i as usize];
+                c.match_indices('/')
+                    .nth(1)
+                    .map_or(c.as_str(), |(k, _)| &c[..k])
+                    .to_owned()
+            };
+            let same_time: HashSet<String> = history
+                .iter()
+                .filter(|e| daypart(e.at) == daypart(now))
+                .filter_map(|e| index.get(e.item.as_str()).map(|&i| aisle(i)))
+                .collect();
+            let (a, p) = tailor_with(&mut engine, &|i| {
+                if same_time.contains(&aisle(i)) {
+                    0.5
+                } else {
+                    0.0
+                }
+            });
+            res.add("Tailor + daypart context", a, p);
+            let weekday = |at: i64| at.div_euclid(86_400_000).rem_euclid(7);
+            let same_day: HashSet<String> = history
+                .iter()
+                .filter(|e| weekday(e.at) == weekday(now))
+                .filter_map(|e| index.get(e.item.as_str()).map(|&i| aisle(i)))
+                .collect();
+            let (a, p) = tailor_with(&mut engine, &|i| {
+                if same_day.contains(&aisle(i)) {
+                    0.5
+                } else {
+                    0.0
+                }
+            });
+            res.add("Tailor + weekday context", a, p);
             for (name, off) in ablations {
                 let mut w = WEIGHTS;
                 off(&mut w);

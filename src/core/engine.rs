@@ -669,9 +669,9 @@ impl<S: Store> Engine<S> {
         Ok(pinned)
     }
 
-    /// The whole ranking as catalogue indices, best first, without match or reasons:
-    /// what the offline evaluation measures (the same scoring as `rank`).
-    pub fn rank_order(&mut self, req: &RankRequest, now: Millis) -> Result<Vec<u32>, Error> {
+    /// The whole ranking as (score, catalogue index), best first, without match or
+    /// reasons: what the offline evaluation measures (the same scoring as `rank`).
+    pub fn rank_order(&mut self, req: &RankRequest, now: Millis) -> Result<Vec<(f32, u32)>, Error> {
         let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
         let mut cands = ranking::candidates(catalogue, req)?;
         if !self.personalizing(now) {
@@ -679,7 +679,10 @@ impl<S: Store> Engine<S> {
             super::sort::sort_by(&mut cands, &|a, b| {
                 rank[*a as usize].cmp(&rank[*b as usize])
             });
-            return Ok(cands);
+            return Ok(cands
+                .into_iter()
+                .map(|i| (catalogue.prior[i as usize], i))
+                .collect());
         }
         let shopper = shopper(
             &self.profile,
@@ -687,12 +690,7 @@ impl<S: Store> Engine<S> {
             self.sensitive_allowed(now),
         );
         let n = cands.len();
-        Ok(self
-            .ranker
-            .order(catalogue, &shopper, &cands, n, now)
-            .into_iter()
-            .map(|(_, i)| i)
-            .collect())
+        Ok(self.ranker.order(catalogue, &shopper, &cands, n, now))
     }
 
     /// Picks the best offers of `pool` for this shopper. Without the personalization
