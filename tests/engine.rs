@@ -1159,3 +1159,54 @@ fn granting_personalization_again_does_not_bring_back_the_sensitive_purpose() {
         TrackOutcome::Sensitive
     );
 }
+
+/// Three items per test that differ in one thing only, so one signal decides.
+fn trio(e: &mut Engine<Shared>, items: Vec<ItemInput>) {
+    e.load_catalogue(items);
+    grant(e, true, T0);
+}
+
+fn rank_of(e: &mut Engine<Shared>, id: &str) -> usize {
+    let ranked = e.rank(&RankRequest::default(), T0 + 1).unwrap();
+    ranked.iter().position(|r| r.id == id).unwrap()
+}
+
+#[test]
+fn the_brand_signal_lifts_the_brand_across_categories() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    let mk = |id: &str, cat: &str, brand: &str, pop: f64| item(id, id, cat, brand, pop);
+    trio(&mut e, vec![mk("seen", "tea/green", "Leafy", 1.0), mk("other", "coffee/beans", "Roast", 9.0), mk("same-brand", "coffee/ground", "Leafy", 8.0)]);
+    assert!(rank_of(&mut e, "other") < rank_of(&mut e, "same-brand"));
+    e.track(ev("view", "seen"), T0).unwrap();
+    assert!(rank_of(&mut e, "same-brand") < rank_of(&mut e, "other"));
+    let r = e.rank(&RankRequest::default(), T0 + 1).unwrap();
+    assert!(r.iter().find(|x| x.id == "same-brand").unwrap().reasons.contains(&"You often choose Leafy".to_string()));
+}
+
+#[test]
+fn the_attribute_signal_lifts_shared_tags() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    let mut seen = item("seen", "seen", "tea/green", "A", 1.0);
+    seen.tags = Some(vec!["organic".into()]);
+    let mut organic = item("organic", "organic", "coffee/beans", "B", 8.0);
+    organic.tags = Some(vec!["organic".into()]);
+    let plain = item("plain", "plain", "coffee/beans", "C", 9.0);
+    trio(&mut e, vec![seen, organic, plain]);
+    assert!(rank_of(&mut e, "plain") < rank_of(&mut e, "organic"));
+    e.track(ev("view", "seen"), T0).unwrap();
+    assert!(rank_of(&mut e, "organic") < rank_of(&mut e, "plain"));
+}
+
+#[test]
+fn the_price_band_signal_lifts_the_usual_price() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    let priced = |id: &str, price: f64, pop: f64| ItemInput { price: Some(price), ..item(id, id, "x/y", "", pop) };
+    // Same category, no brand: only the price band tells the two candidates apart.
+    trio(&mut e, vec![priced("seen", 4.0, 1.0), priced("cheap", 4.2, 8.0), priced("dear", 90.0, 9.0)]);
+    assert!(rank_of(&mut e, "dear") < rank_of(&mut e, "cheap"));
+    e.track(ev("view", "seen"), T0).unwrap();
+    assert!(rank_of(&mut e, "cheap") < rank_of(&mut e, "dear"));
+}
