@@ -996,10 +996,12 @@ fn diversity_caps_a_brand_in_the_first_results() {
 fn exploration_takes_a_seeded_share_of_slots_for_items_outside_the_profile() {
     let store = Shared::default();
     let mut e = open(&store, T0);
-    // Two unusual prices, so s6 and s10 have nothing personal for them once s3 is viewed.
+    // No prices, so only category and brand speak: once s3 (dairy/cheese, Brand3) is
+    // viewed, s6 and s10 below the cut have nothing personal for them.
     let mut items = catalogue();
-    items[6].price = Some(500.0);
-    items[10].price = Some(500.0);
+    for i in &mut items {
+        i.price = None;
+    }
     e.load_catalogue(items);
     grant(&mut e, true, T0);
     e.track(ev("view", "s3"), T0).unwrap();
@@ -1176,12 +1178,24 @@ fn the_brand_signal_lifts_the_brand_across_categories() {
     let store = Shared::default();
     let mut e = open(&store, T0);
     let mk = |id: &str, cat: &str, brand: &str, pop: f64| item(id, id, cat, brand, pop);
-    trio(&mut e, vec![mk("seen", "tea/green", "Leafy", 1.0), mk("other", "coffee/beans", "Roast", 9.0), mk("same-brand", "coffee/ground", "Leafy", 8.0)]);
+    trio(
+        &mut e,
+        vec![
+            mk("seen", "tea/green", "Leafy", 1.0),
+            mk("other", "coffee/beans", "Roast", 9.0),
+            mk("same-brand", "coffee/ground", "Leafy", 8.0),
+        ],
+    );
     assert!(rank_of(&mut e, "other") < rank_of(&mut e, "same-brand"));
     e.track(ev("view", "seen"), T0).unwrap();
     assert!(rank_of(&mut e, "same-brand") < rank_of(&mut e, "other"));
     let r = e.rank(&RankRequest::default(), T0 + 1).unwrap();
-    assert!(r.iter().find(|x| x.id == "same-brand").unwrap().reasons.contains(&"You often choose Leafy".to_string()));
+    assert!(r
+        .iter()
+        .find(|x| x.id == "same-brand")
+        .unwrap()
+        .reasons
+        .contains(&"You often choose Leafy".to_string()));
 }
 
 #[test]
@@ -1203,9 +1217,23 @@ fn the_attribute_signal_lifts_shared_tags() {
 fn the_price_band_signal_lifts_the_usual_price() {
     let store = Shared::default();
     let mut e = open(&store, T0);
-    let priced = |id: &str, price: f64, pop: f64| ItemInput { price: Some(price), ..item(id, id, "x/y", "", pop) };
-    // Same category, no brand: only the price band tells the two candidates apart.
-    trio(&mut e, vec![priced("seen", 4.0, 1.0), priced("cheap", 4.2, 8.0), priced("dear", 90.0, 9.0)]);
+    let priced = |id: &str, price: f64, pop: f64| ItemInput {
+        price: Some(price),
+        ..item(id, id, "x/y", "", pop)
+    };
+    // Same category, no brand: only the price band tells cheap and dear apart.
+    // Bands are relative to the category's median price (4.5 here): seen and cheap sit
+    // in the middle band, dear far above it.
+    trio(
+        &mut e,
+        vec![
+            priced("seen", 4.5, 1.0),
+            priced("cheap", 4.6, 8.0),
+            priced("dear", 90.0, 9.0),
+            priced("base-1", 4.0, 0.0),
+            priced("base-2", 4.0, 0.0),
+        ],
+    );
     assert!(rank_of(&mut e, "dear") < rank_of(&mut e, "cheap"));
     e.track(ev("view", "seen"), T0).unwrap();
     assert!(rank_of(&mut e, "cheap") < rank_of(&mut e, "dear"));

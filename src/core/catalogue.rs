@@ -56,6 +56,7 @@ pub const MAX_REPORTED_PROBLEMS: usize = 100;
 /// Related lists beyond this are cut: the server sorts them best first.
 pub const MAX_RELATED: usize = 50;
 pub const NONE: u32 = u32::MAX;
+pub const NO_BAND: u8 = u8::MAX;
 pub const MAX_PATH_LEVELS: usize = 16;
 pub const MAX_PATH_BYTES: usize = 512;
 
@@ -82,6 +83,9 @@ pub struct Catalogue {
     brand_index: HashMap<Box<str>, u32>,
     /// `NaN` where the price is unknown.
     pub price: Vec<f32>,
+    /// The price band relative to the item's category (see [`relative_price_bands`]);
+    /// [`NO_BAND`] where the price is unknown.
+    pub price_band: Vec<u8>,
     pub popularity: Vec<f32>,
     /// Position of each item in the server's order (0 = first).
     pub server_rank: Vec<u32>,
@@ -352,6 +356,7 @@ impl Catalogue {
         } else {
             c.server_rank.iter().map(|&r| 1.0 - r as f32 / n).collect()
         };
+        c.price_band = relative_price_bands(&c);
         summary.loaded = c.ids.len();
         (c, summary)
     }
@@ -425,8 +430,43 @@ impl Catalogue {
     }
 }
 
-/// The price band of a price: bands are a factor of √2 wide, so "similar price" means
-/// the same ballpark whatever the currency's scale.
+/// Each item's price band against the median price of its (deepest) category — the
+/// catalogue's median for items without one — so "your usual price range" means cheap or
+/// premium *for that kind of thing*: a 3-dollar cheese and a 300-dollar phone can both be
+/// the shopper's "budget pick".
+pub fn relative_price_bands(c: &Catalogue) -> Vec<u8> {
+    let median = |mut v: Vec<f32>| -> f32 {
+        if v.is_empty() {
+            return f32::NAN;
+        }
+        let mid = v.len() / 2;
+        *v.select_nth_unstable_by(mid, f32::total_cmp).1
+    };
+    let priced = |i: usize| c.price[i] > 0.0;
+    let overall = median(
+        (0..c.len())
+            .filter(|&i| priced(i))
+            .map(|i| c.price[i])
+            .collect(),
+    );
+    let mut by_node: Vec<Vec<f32>> = vec![Vec::new(); c.categories.len()];
+    for i in (0..c.len()).filter(|&i| priced(i) && c.category[i] != NONE) {
+        by_node[c.category[i] as usize].push(c.price[i]);
+    }
+    let medians: Vec<f32> = by_node.into_iter().map(median).collect();
+    (0..c.len())
+        .map(|i| {
+            let m = match c.category[i] {
+                NONE => overall,
+                n => medians[n as usize],
+            };
+            price_band(c.price[i] / m).unwrap_or(NO_BAND)
+        })
+        .collect()
+}
+
+/// The price band of a price (or a price ratio): bands are a factor of √2 wide, and a
+/// ratio of 1 is band 16.
 pub fn price_band(price: f32) -> Option<u8> {
     if !(price > 0.0) {
         return None;

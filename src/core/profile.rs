@@ -2,7 +2,7 @@
 //! lists. Every collection has a hard cap, so the profile stays a few KB whatever the
 //! length of the history; the encoding is versioned so old profiles can be migrated.
 
-use super::catalogue::{price_band, Catalogue};
+use super::catalogue::{Catalogue, NO_BAND};
 use super::codec::{base64_decode, base64_encode, DecodeError, Reader, Writer};
 use super::event::{Event, EventKind};
 use super::Millis;
@@ -126,7 +126,8 @@ pub struct Profile {
     pub brands: Affinities,
     /// `key=value` attributes and `tag=…` tags.
     pub attributes: Affinities,
-    /// Keyed by the decimal price band (see [`price_band`]).
+    /// Keyed by the decimal price band relative to the category (see
+    /// [`super::catalogue::relative_price_bands`]).
     pub price_bands: Affinities,
     /// Newest first.
     pub recent: VecDeque<Recent>,
@@ -169,7 +170,8 @@ impl Profile {
             self.attributes
                 .add(&catalogue.attributes[a as usize], w, now, CAP_ATTRIBUTES);
         }
-        if let Some(band) = price_band(catalogue.price[i as usize]) {
+        let band = catalogue.price_band[i as usize];
+        if band != NO_BAND {
             self.price_bands
                 .add(&band.to_string(), w, now, CAP_PRICE_BANDS);
         }

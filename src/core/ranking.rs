@@ -6,7 +6,7 @@
 //! Per call, the profile is mapped once onto the catalogue's interned ids (a handful
 //! of entries); scoring an item is then array look-ups, with no per-item allocation.
 
-use super::catalogue::{price_band, Catalogue, NONE};
+use super::catalogue::{Catalogue, NONE, NO_BAND};
 use super::event::EventKind;
 use super::profile::{decay, Profile};
 use super::{Error, Millis};
@@ -70,7 +70,7 @@ pub const WEIGHTS: Weights = Weights {
     category: 1.0,
     brand: 0.4,
     attribute: 0.2,
-    price: 0.2,
+    price: 0.1,
     related: 0.5,
     recent: 2.0,
     repeat: 1.0,
@@ -482,7 +482,10 @@ impl Ranker {
             .iter()
             .map(|&a| self.attr_score[a as usize])
             .fold(0.0, f32::max);
-        let price = price_band(cat.price[iu]).map_or(0.0, |b| self.price_table[b as usize]);
+        let price = match cat.price_band[iu] {
+            NO_BAND => 0.0,
+            b => self.price_table[b as usize],
+        };
         // Bought once already says "buy it again"; more purchases say it more firmly.
         // Scaled by how often such items are bought again: "buy it again" for
         // consumables, nothing for a durable already bought (its penalty is in `score`).
