@@ -439,8 +439,9 @@ pub fn relative_price_bands(c: &Catalogue) -> Vec<u8> {
         if v.is_empty() {
             return f32::NAN;
         }
-        let mid = v.len() / 2;
-        *v.select_nth_unstable_by(mid, f32::total_cmp).1
+        // The shared sort (src/core/sort.rs): a selection here would add its own copy to the wasm.
+        super::sort::sort_by(&mut v, &|a, b| a.total_cmp(b));
+        v[v.len() / 2]
     };
     let priced = |i: usize| c.price[i] > 0.0;
     let overall = median(

@@ -42,9 +42,13 @@ export function expectSmoke(r) {
     expect(x.match).toBeLessThanOrEqual(100);
     expect(x.reasons.length).toBeLessThanOrEqual(2);
   }
-  // Every item of the viewed category moved up from where the server put it.
+  // The viewed items moved up from where the server put them, and no item of the viewed
+  // category moved down. (One the server gives no popularity at all may stay put: the
+  // category's lift is scaled by the server's prior, which measured better on real data;
+  // README, "Does it help?".)
   for (const c of r.catalogue.filter((c) => viewedCategories.has(c.category))) {
-    expect(rank(r.after, c.id), `${c.id} moved up`).toBeLessThan(rank(r.before, c.id));
+    if (r.viewed.includes(c.id)) expect(rank(r.after, c.id), `${c.id} moved up`).toBeLessThan(rank(r.before, c.id));
+    else expect(rank(r.after, c.id), `${c.id} did not move down`).toBeLessThanOrEqual(rank(r.before, c.id));
   }
   // What Tailor knows is what happened: the views, under the shop's own titles.
   expect(r.profile.recent.map((x) => x.id).sort()).toEqual(r.viewed.slice().sort());
