@@ -1,33 +1,16 @@
 // End-to-end tests of the demo shop (www/) in Chromium, through its UI and the public
 // Tailor API it exposes as `window.tailorDemo`. Run: npx playwright test tests/e2e
 // (playwright.config.mjs starts scripts/serve.mjs; the package must be built into pkg/).
-import { test as base, expect } from "@playwright/test";
+import { test, expect, PREFIX, CONSENT_KEY } from "./fixture.mjs";
 import { readFileSync } from "node:fs";
 
 const catalogue = JSON.parse(readFileSync(new URL("../../www/data/catalogue.json", import.meta.url), "utf8"));
 const byId = new Map(catalogue.map((item) => [item.id, item]));
 
-const PREFIX = "tailor.v1.tailor-demo.";
-const CONSENT_KEY = `${PREFIX}consent`;
 const PROFILE_KEY = `${PREFIX}profile`;
 const PAGE_SIZE = 60; // the demo's page size
 const STATIC_FILES = ["/", "/shop.js", "/shop.css", "/pkg/index.js", "/pkg/widget.js", "/pkg/tailor_core.js", "/pkg/tailor_core_bg.wasm", "/data/catalogue.json", "/data/offers.json"];
 
-// Every test fails on a console error or warning, or an uncaught exception in the page.
-const test = base.extend({
-  pageProblems: [
-    async ({ page }, use) => {
-      const problems = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(`console.${m.type()}: ${m.text()}`);
-      });
-      page.on("pageerror", (e) => problems.push(`uncaught: ${e.name}: ${e.message}`));
-      await use(problems);
-      expect(problems, "console errors/warnings or uncaught exceptions in the page").toEqual([]);
-    },
-    { auto: true },
-  ],
-});
 
 test.use({ actionTimeout: 10_000 });
 

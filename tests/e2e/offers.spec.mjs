@@ -2,7 +2,7 @@
 // this order" and "Your offers" in the basket) in Chromium, with the real pool that
 // `make-catalogue` derives from the Complete Journey data (www/data/offers.json).
 // Run: npx playwright test tests/e2e/offers.spec.mjs (the package must be built into pkg/).
-import { test as base, expect } from "@playwright/test";
+import { test, expect, PREFIX, CONSENT_KEY } from "./fixture.mjs";
 import { readFileSync } from "node:fs";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -12,28 +12,10 @@ const pool = offersFile.offers;
 const byId = new Map(catalogue.map((item) => [item.id, item]));
 const offerById = new Map(pool.map((offer) => [offer.id, offer]));
 
-const PREFIX = "tailor.v1.tailor-demo.";
-const CONSENT_KEY = `${PREFIX}consent`;
 const OFFERS_KEY = `${PREFIX}offers`;
 const PAGE_SIZE = 60; // the demo's page size
 const SENSITIVE = offersFile.sensitiveCategories;
 
-// Every test fails on a console error or warning, or an uncaught exception in the page
-// (a test that expects a warning takes it out of `pageProblems` itself).
-const test = base.extend({
-  pageProblems: [
-    async ({ page }, use) => {
-      const problems = [];
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") problems.push(`console.${m.type()}: ${m.text()}`);
-      });
-      page.on("pageerror", (e) => problems.push(`uncaught: ${e.name}: ${e.message}`));
-      await use(problems);
-      expect(problems, "console errors/warnings or uncaught exceptions in the page").toEqual([]);
-    },
-    { auto: true },
-  ],
-});
 
 test.use({ actionTimeout: 10_000 });
 

@@ -4,7 +4,7 @@
 // a small fixture page served on the demo's origin through `context.route`:
 //   /fixtures/widget.html?policy=…&note=…&days=…&lang=…&doclang=…&attach=…&xss=1
 // Run: npx playwright test tests/e2e/widget.spec.mjs (the package must be built into pkg/).
-import { test as base, expect } from "@playwright/test";
+import { test as base, expect } from "./fixture.mjs";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -75,33 +75,13 @@ window.fixtureReady = true;
 </html>`;
 }
 
-// Every test fails on a console error or warning, or an uncaught exception, in any page;
-// and a window.confirm/alert would fail it too (the widget confirms inside itself).
+// The shared fixture fails a test on console errors, uncaught exceptions and browser
+// dialogs (the widget confirms inside itself); here, the fixture page is served too.
 const test = base.extend({
   context: async ({ context }, use) => {
     await context.route("**/fixtures/widget.html*", (route) => route.fulfill({ contentType: "text/html; charset=utf-8", body: fixtureHtml(route.request().url()) }));
     await use(context);
   },
-  pageProblems: [
-    async ({ context }, use) => {
-      const problems = [];
-      const watch = (page) => {
-        page.on("console", (m) => {
-          if (m.type() === "error" || m.type() === "warning") problems.push(`console.${m.type()}: ${m.text()}`);
-        });
-        page.on("pageerror", (e) => problems.push(`uncaught: ${e.name}: ${e.message}`));
-        page.on("dialog", (d) => {
-          problems.push(`a ${d.type()} dialog: ${d.message()}`);
-          d.dismiss().catch(() => {});
-        });
-      };
-      context.pages().forEach(watch);
-      context.on("page", watch);
-      await use(problems);
-      expect(problems, "console errors/warnings, uncaught exceptions or browser dialogs").toEqual([]);
-    },
-    { auto: true },
-  ],
 });
 
 test.use({ actionTimeout: 10_000 });
