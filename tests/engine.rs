@@ -1238,3 +1238,44 @@ fn the_price_band_signal_lifts_the_usual_price() {
     e.track(ev("view", "seen"), T0).unwrap();
     assert!(rank_of(&mut e, "cheap") < rank_of(&mut e, "dear"));
 }
+
+#[test]
+fn an_unreadable_profile_is_erased_and_reported_once() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s4"), T0).unwrap();
+    store.0.borrow_mut().set(PROFILE, "not a profile").unwrap();
+    let mut e = open(&store, T0 + 1);
+    assert!(e.status(T0 + 1).last_error.unwrap().contains("unreadable"));
+    assert_eq!(store.raw(PROFILE), None, "nothing unreadable is kept");
+    assert!(e.describe(T0 + 1).recent.is_empty());
+    e.reload(T0 + 2);
+    assert_eq!(
+        e.status(T0 + 2).last_error,
+        None,
+        "a later clean read clears it"
+    );
+    assert_eq!(
+        e.remove(
+            RemoveTarget {
+                brand: Some("  ".into()),
+                ..Default::default()
+            },
+            T0
+        )
+        .unwrap_err()
+        .field(),
+        Some("brand")
+    );
+}
+
+#[test]
+fn nothing_is_described_once_consent_has_run_out() {
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s4"), T0).unwrap();
+    assert_eq!(e.describe(T0).recent.len(), 1);
+    assert!(e.describe(T0 + 183 * DAY).recent.is_empty());
+}

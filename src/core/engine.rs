@@ -333,6 +333,8 @@ impl<S: Store> Engine<S> {
 
     /// Re-reads consent and profiles from storage: on open, and when another tab changed them.
     pub fn reload(&mut self, now: Millis) {
+        // A fresh read: an old read error no longer describes what is stored.
+        self.last_error = None;
         self.consent_seen = self.store.get(&self.key(CONSENT));
         self.consent = match self.consent_seen.clone() {
             None => Consent::default(),
@@ -369,6 +371,7 @@ impl<S: Store> Engine<S> {
             Some(text) if personalizing => match OfferHistory::decode(&text) {
                 Ok(h) => self.offer_history = h,
                 Err(_) => {
+                    self.store.remove(&key);
                     self.last_error = Some(
                         "the stored offer history is unreadable; starting a new one".to_owned(),
                     )
@@ -395,6 +398,8 @@ impl<S: Store> Engine<S> {
         let stored = self.store.get(&key);
         match stored {
             Some(text) if allowed => Profile::decode(&text).unwrap_or_else(|_| {
+                // Unreadable is as good as gone: nothing of it can be used or shown.
+                self.store.remove(&key);
                 self.last_error =
                     Some("a stored profile is unreadable; starting a new one".to_owned());
                 Profile::default()
@@ -823,6 +828,12 @@ impl<S: Store> Engine<S> {
             }
             (None, Some(brand), None) => {
                 let brand = brand.trim().to_owned();
+                if brand.is_empty() {
+                    return Err(Error::invalid(
+                        "brand",
+                        "empty; expected a brand from profile.describe()",
+                    ));
+                }
                 let of_brand = |id: &str| {
                     cat.and_then(|c| c.lookup(id).and_then(|i| c.brand_name(i)))
                         == Some(brand.as_str())
@@ -880,6 +891,10 @@ impl<S: Store> Engine<S> {
     }
 
     pub fn describe(&self, now: Millis) -> Description {
+        if !self.personalizing(now) {
+            // Consent ran out during the visit: what is still in memory is not to be shown.
+            return self.describe_part(&Profile::default(), now);
+        }
         let mut d = self.describe_part(&self.profile, now);
         if !self.sensitive_profile.is_empty() {
             d.sensitive = Some(Box::new(self.describe_part(&self.sensitive_profile, now)));
