@@ -634,9 +634,13 @@ impl<S: Store> Engine<S> {
             self.sensitive_allowed(now),
         );
         let (mut ranked, mut pinned) = if personalizing {
-            let pinned = self
-                .ranker
-                .rank(catalogue, &shopper, &pins, pins.len(), now);
+            // Each rank call maps the whole profile onto the catalogue: only when there are pins.
+            let pinned = if pins.is_empty() {
+                Vec::new()
+            } else {
+                self.ranker
+                    .rank(catalogue, &shopper, &pins, pins.len(), now)
+            };
             (
                 self.ranker.rank(catalogue, &shopper, &cands, need, now),
                 pinned,

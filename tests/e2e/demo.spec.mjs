@@ -1,11 +1,8 @@
 // End-to-end tests of the demo shop (www/) in Chromium, through its UI and the public
 // Tailor API it exposes as `window.tailorDemo`. Run: npx playwright test tests/e2e
 // (playwright.config.mjs starts scripts/serve.mjs; the package must be built into pkg/).
-import { test, expect, PREFIX, CONSENT_KEY } from "./fixture.mjs";
-import { readFileSync } from "node:fs";
+import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem } from "./fixture.mjs";
 
-const catalogue = JSON.parse(readFileSync(new URL("../../www/data/catalogue.json", import.meta.url), "utf8"));
-const byId = new Map(catalogue.map((item) => [item.id, item]));
 
 const PROFILE_KEY = `${PREFIX}profile`;
 const PAGE_SIZE = 60; // the demo's page size
@@ -36,7 +33,6 @@ async function openShop(page, hash = "") {
 }
 
 const products = (page) => page.getByTestId("product");
-const card = (page, id) => page.locator(`[data-testid="product"][data-id="${id}"]`);
 const gridIds = (page) => products(page).evaluateAll((els) => els.map((el) => el.dataset.id));
 const storage = (page) => page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
 const describe = (page) => page.evaluate(() => window.tailorDemo.tailor.profile.describe());
@@ -52,14 +48,6 @@ async function goToDept(page, dept) {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(dept);
 }
 
-/** Opens a product's detail from its card (a view), checks it is that product, closes it. */
-async function viewItem(page, id) {
-  await card(page, id).getByTestId("view").click();
-  await expect(page.getByTestId("detail")).toBeVisible();
-  await expect(page.getByTestId("detail-title")).toHaveText(byId.get(id).title);
-  await page.getByTestId("detail-close").click();
-  await expect(page.getByTestId("detail")).toBeHidden();
-}
 
 /** Grants personalization the way a first-time shopper does: the widget's banner. */
 async function grantConsent(page) {

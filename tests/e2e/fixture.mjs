@@ -2,6 +2,7 @@
 // an uncaught exception or a browser dialog (alert/confirm) in any page of its context.
 // A test that expects one takes it out of `pageProblems` itself.
 import { test as base, expect } from "@playwright/test";
+import { readFileSync } from "node:fs";
 
 export { expect };
 
@@ -31,3 +32,19 @@ export const test = base.extend({
 /** The demo shop's storage keys. */
 export const PREFIX = "tailor.v1.tailor-demo.";
 export const CONSENT_KEY = `${PREFIX}consent`;
+
+/** The demo's catalogue, as the shop serves it. */
+export const catalogue = JSON.parse(readFileSync(new URL("../../www/data/catalogue.json", import.meta.url), "utf8"));
+export const byId = new Map(catalogue.map((item) => [item.id, item]));
+
+/** A product card of the demo's grid. */
+export const card = (page, id) => page.locator(`[data-testid="product"][data-id="${id}"]`);
+
+/** Opens a product's detail from its card (a view), checks it is that product, closes it. */
+export async function viewItem(page, id) {
+  await card(page, id).getByTestId("view").click();
+  await expect(page.getByTestId("detail")).toBeVisible();
+  await expect(page.getByTestId("detail-title")).toHaveText(byId.get(id).title);
+  await page.getByTestId("detail-close").click();
+  await expect(page.getByTestId("detail")).toBeHidden();
+}

@@ -2,14 +2,12 @@
 // this order" and "Your offers" in the basket) in Chromium, with the real pool that
 // `make-catalogue` derives from the Complete Journey data (www/data/offers.json).
 // Run: npx playwright test tests/e2e/offers.spec.mjs (the package must be built into pkg/).
-import { test, expect, PREFIX, CONSENT_KEY } from "./fixture.mjs";
+import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem } from "./fixture.mjs";
 import { readFileSync } from "node:fs";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
-const catalogue = read("../../www/data/catalogue.json");
 const offersFile = read("../../www/data/offers.json");
 const pool = offersFile.offers;
-const byId = new Map(catalogue.map((item) => [item.id, item]));
 const offerById = new Map(pool.map((offer) => [offer.id, offer]));
 
 const OFFERS_KEY = `${PREFIX}offers`;
@@ -98,7 +96,6 @@ async function openShop(page, hash = "") {
 }
 
 const deptHash = (dept) => `#${new URLSearchParams({ dept })}`;
-const card = (page, id) => page.locator(`[data-testid="product"][data-id="${id}"]`);
 const storage = (page) => page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
 const tailorKeys = async (page) => Object.keys(await storage(page)).filter((k) => k.startsWith("tailor."));
 const describe = (page) => page.evaluate(() => window.tailorDemo.tailor.profile.describe());
@@ -148,13 +145,6 @@ async function checkReasons(page) {
   return reasons;
 }
 
-/** Opens a product's detail from its card (a view) and closes it. */
-async function viewItem(page, id) {
-  await card(page, id).getByTestId("view").click();
-  await expect(page.getByTestId("detail-title")).toHaveText(byId.get(id).title);
-  await page.getByTestId("detail-close").click();
-  await expect(page.getByTestId("detail")).toBeHidden();
-}
 
 async function grantConsent(page) {
   await page.getByTestId("consent-allow").click();
