@@ -7,6 +7,7 @@ pub mod consent;
 pub mod engine;
 pub mod error;
 pub mod event;
+pub mod ldp;
 pub mod offers;
 pub mod profile;
 pub mod ranking;
