@@ -362,6 +362,231 @@ pub fn parse_date(text: &str) -> Option<i64> {
     (date(day) == text).then_some(day)
 }
 
+/// The 95 % normal quantile: a confidence interval is the estimate ± 1.96 standard errors.
+pub const Z95: f64 = 1.96;
+
+/// P[a report supports bucket v | its true bucket is v] (`p*`) and P[… | any other true
+/// bucket] (`q*`), from which every estimate follows. `g` is OLH's hash range (ignored otherwise).
+pub fn support_probabilities(
+    mechanism: Mechanism,
+    domain: u32,
+    epsilon: MicroEpsilon,
+    g: u32,
+) -> (f64, f64) {
+    let e = e_eps(epsilon);
+    match mechanism {
+        Mechanism::Grr => (
+            e / (e + domain as f64 - 1.0),
+            1.0 / (e + domain as f64 - 1.0),
+        ),
+        Mechanism::Oue => (0.5, 1.0 / (e + 1.0)),
+        // A report supports v when v hashes to the value sent: the true bucket does so
+        // when the value was kept, any other bucket by a hash collision, 1/g whatever was sent.
+        Mechanism::Olh => (e / (e + g as f64 - 1.0), 1.0 / g as f64),
+    }
+}
+
+/// Variance of the estimated count of a bucket holding share `f` of `n` reports
+/// (Wang et al. 2017): each report supports the bucket independently with p* (true
+/// bucket) or q* (any other), so Var C = n·f·p*(1−p*) + n·(1−f)·q*(1−q*), divided by (p*−q*)².
+pub fn theoretical_variance(
+    mechanism: Mechanism,
+    domain: u32,
+    epsilon: MicroEpsilon,
+    n: u64,
+    f: f64,
+) -> f64 {
+    let (p, q) = support_probabilities(mechanism, domain, epsilon, olh_range(epsilon));
+    variance(p, q, n as f64, f)
+}
+
+/// n·q*(1−q*)/(p*−q*)² + n·f·(1−p*−q*)/(p*−q*): the same sum as above, rearranged.
+fn variance(p: f64, q: f64, n: f64, f: f64) -> f64 {
+    n * q * (1.0 - q) / ((p - q) * (p - q)) + n * f * (1.0 - p - q) / (p - q)
+}
+
+/// One bucket's estimate from a [`Tally`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Unbiased estimate of how many reports had this true bucket. Not clamped: it can be
+    /// negative or exceed `n`, as an unbiased estimate of a small count must sometimes be.
+    pub count: f64,
+    pub std_error: f64,
+    /// The 95 % confidence interval, `count ∓ 1.96·std_error`.
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Privatized outputs of one stream of reports — one kind and period, with one
+/// mechanism, ε and domain — reduced to support counts: C(v) is how many reports are
+/// consistent with true bucket v. Memory is one counter per bucket, whatever `n`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    mechanism: Mechanism,
+    domain: u32,
+    epsilon: MicroEpsilon,
+    /// OLH's hash range, fixed by the first report (0 until then, and for GRR and OUE).
+    g: u32,
+    n: u64,
+    support: Vec<u64>,
+}
+
+impl Tally {
+    /// An empty tally. The domain must have 2 to [`MAX_DOMAIN`] buckets and ε be positive,
+    /// else p* = q* and nothing can be estimated.
+    pub fn new(mechanism: Mechanism, domain: u32, epsilon: MicroEpsilon) -> Result<Tally, Error> {
+        if !(2..=MAX_DOMAIN).contains(&domain) {
+            let mut expected = String::from("expected 2 to ");
+            push_u64(&mut expected, MAX_DOMAIN as u64);
+            expected.push_str(" buckets");
+            return Err(Error::invalid("domain", expected));
+        }
+        if epsilon == 0 {
+            return Err(Error::invalid(
+                "epsilon",
+                "expected a privacy budget above 0",
+            ));
+        }
+        Ok(Tally {
+            mechanism,
+            domain,
+            epsilon,
+            g: 0,
+            n: 0,
+            support: vec![0; domain as usize],
+        })
+    }
+
+    pub fn mechanism(&self) -> Mechanism {
+        self.mechanism
+    }
+
+    pub fn domain(&self) -> u32 {
+        self.domain
+    }
+
+    pub fn epsilon(&self) -> MicroEpsilon {
+        self.epsilon
+    }
+
+    /// OLH's hash range the reports use (0 for GRR and OUE, and before the first report).
+    pub fn range(&self) -> u32 {
+        self.g
+    }
+
+    /// How many reports were added.
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    /// C(v) per bucket.
+    pub fn support(&self) -> &[u64] {
+        &self.support
+    }
+
+    /// Counts one privatized output. A report that does not fit the tally (another
+    /// mechanism, a value outside its range, another OLH range) is refused, naming the
+    /// field, and leaves the tally unchanged.
+    pub fn add(&mut self, data: &Privatized) -> Result<(), Error> {
+        if data.mechanism() != self.mechanism {
+            let mut expected = String::from("expected ");
+            expected.push_str(self.mechanism.name());
+            expected.push_str(" like the rest of the stream, got ");
+            expected.push_str(data.mechanism().name());
+            return Err(Error::invalid("mechanism", expected));
+        }
+        match data {
+            Privatized::Grr { value } => {
+                if *value >= self.domain {
+                    return Err(out_of_range("value", *value, self.domain));
+                }
+                self.support[*value as usize] += 1;
+            }
+            Privatized::Oue { bits } => {
+                if bits.len() != self.domain as usize {
+                    let mut expected = String::from("expected one bit per bucket (");
+                    push_u64(&mut expected, self.domain as u64);
+                    expected.push_str("), got ");
+                    push_u64(&mut expected, bits.len() as u64);
+                    return Err(Error::invalid("bits", expected));
+                }
+                for (count, &bit) in self.support.iter_mut().zip(bits) {
+                    *count += bit as u64;
+                }
+            }
+            &Privatized::Olh { a, b, g, value } => {
+                if a == 0 || a as u64 >= OLH_PRIME {
+                    return Err(Error::invalid("a", "expected 1 to 2147483646"));
+                }
+                if b as u64 >= OLH_PRIME {
+                    return Err(Error::invalid("b", "expected 0 to 2147483646"));
+                }
+                if g < 2 || (self.g != 0 && g != self.g) {
+                    let mut expected = String::from("expected a hash range of at least 2");
+                    if self.g != 0 {
+                        expected.push_str(", the same as the rest of the stream (");
+                        push_u64(&mut expected, self.g as u64);
+                        expected.push(')');
+                    }
+                    return Err(Error::invalid("g", expected));
+                }
+                if value >= g {
+                    return Err(out_of_range("value", value, g));
+                }
+                self.g = g;
+                for (x, count) in self.support.iter_mut().enumerate() {
+                    *count += (olh_hash(a, b, g, x as u32) == value) as u64;
+                }
+            }
+        }
+        self.n += 1;
+        Ok(())
+    }
+
+    /// The estimate of every bucket: (C(v) − n·q*)/(p* − q*), which is unbiased because
+    /// E[C(v)] = n_v·p* + (n − n_v)·q*.
+    pub fn estimates(&self) -> Vec<Estimate> {
+        // Before the first OLH report the range is unknown: the device's choice stands in
+        // (it only matters for the empty tally's standard error).
+        let g = if self.g == 0 {
+            olh_range(self.epsilon)
+        } else {
+            self.g
+        };
+        let (p, q) = support_probabilities(self.mechanism, self.domain, self.epsilon, g);
+        let n = self.n as f64;
+        self.support
+            .iter()
+            .map(|&c| {
+                let count = (c as f64 - n * q) / (p - q);
+                // The variance depends on the bucket's true share, which is unknown: plug in
+                // the estimated share, clamped to [0, 1] (an unclamped negative share could
+                // give a negative variance when 1 − p* − q* < 0, as for OLH with g = 2).
+                let f = if n > 0.0 {
+                    (count / n).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let std_error = variance(p, q, n, f).sqrt();
+                Estimate {
+                    count,
+                    std_error,
+                    low: count - Z95 * std_error,
+                    high: count + Z95 * std_error,
+                }
+            })
+            .collect()
+    }
+}
+
+fn out_of_range(field: &str, value: u32, range: u32) -> Error {
+    let mut expected = String::from("expected 0 to ");
+    push_u64(&mut expected, range as u64 - 1);
+    expected.push_str(", got ");
+    push_u64(&mut expected, value as u64);
+    Error::invalid(field, expected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,5 +682,174 @@ mod tests {
         assert!(h.to_json().ends_with(
             r#""mechanism":"olh","epsilon":0.5,"domain":4,"a":12,"b":0,"g":3,"value":2}"#
         ));
+    }
+
+    #[test]
+    fn variances_have_the_papers_closed_forms() {
+        // Wang et al. 2017 at f = 0: GRR n·(e^ε + d − 2)/(e^ε − 1)², OUE n·4e^ε/(e^ε − 1)².
+        let e = e_eps(MICRO);
+        for d in [2, 4, 10] {
+            let v = theoretical_variance(Mechanism::Grr, d, MICRO, 1000, 0.0);
+            let closed = 1000.0 * (e + d as f64 - 2.0) / ((e - 1.0) * (e - 1.0));
+            assert!((v - closed).abs() < 1e-9 * closed, "{d}: {v} {closed}");
+        }
+        let v = theoretical_variance(Mechanism::Oue, 50, MICRO, 1000, 0.0);
+        let closed = 1000.0 * 4.0 * e / ((e - 1.0) * (e - 1.0));
+        assert!((v - closed).abs() < 1e-9 * closed);
+        // OLH with its rounded g = 4 is within a few per cent of OUE (equal at g = e^ε + 1).
+        let olh = theoretical_variance(Mechanism::Olh, 500, MICRO, 1000, 0.0);
+        assert!((olh / closed - 1.0).abs() < 0.05, "{olh} {closed}");
+        // A bucket's own share adds n·f·(1 − p* − q*)/(p* − q*): for OUE that is exactly n·f.
+        let with_f = theoretical_variance(Mechanism::Oue, 50, MICRO, 1000, 0.3);
+        assert!((with_f - v - 300.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn support_probabilities_are_e_eps_apart() {
+        // The worst-case likelihood ratio of each randomizer is exactly e^ε.
+        let e = e_eps(700_000);
+        let (p, q) = support_probabilities(Mechanism::Grr, 6, 700_000, 0);
+        assert!((p / q - e).abs() < 1e-12);
+        let (p, q) = support_probabilities(Mechanism::Oue, 6, 700_000, 0);
+        assert!((p * (1.0 - q) / ((1.0 - p) * q) - e).abs() < 1e-12);
+        let g = olh_range(700_000);
+        let (p, q) = support_probabilities(Mechanism::Olh, 6, 700_000, g);
+        assert!((q - 1.0 / g as f64).abs() < 1e-15 && p > q);
+    }
+
+    #[test]
+    fn a_hand_made_tally_gives_the_formula() {
+        // GRR, d = 3, ε = 1: p* = e/(e + 2), q* = 1/(e + 2).
+        let mut t = Tally::new(Mechanism::Grr, 3, MICRO).unwrap();
+        for value in [0, 0, 1, 0] {
+            t.add(&Privatized::Grr { value }).unwrap();
+        }
+        assert_eq!((t.n(), t.support()), (4, &[3, 1, 0][..]));
+        let e = e_eps(MICRO);
+        let (p, q) = (e / (e + 2.0), 1.0 / (e + 2.0));
+        let est = t.estimates();
+        assert!((est[0].count - (3.0 - 4.0 * q) / (p - q)).abs() < 1e-12);
+        assert!((est[2].count - (0.0 - 4.0 * q) / (p - q)).abs() < 1e-12);
+        // The estimates of a GRR tally always add up to n.
+        let total: f64 = est.iter().map(|x| x.count).sum();
+        assert!((total - 4.0).abs() < 1e-9);
+        // Bucket 2's estimate is negative: its share is clamped to 0 in the variance.
+        let se = theoretical_variance(Mechanism::Grr, 3, MICRO, 4, 0.0).sqrt();
+        assert!((est[2].std_error - se).abs() < 1e-12);
+        assert!((est[2].high - est[2].count - Z95 * se).abs() < 1e-12);
+        assert!((est[2].count - est[2].low - Z95 * se).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_tally_refuses_what_does_not_fit_and_stays_unchanged() {
+        let mut t = Tally::new(Mechanism::Olh, 10, MICRO).unwrap();
+        let ok = Privatized::Olh {
+            a: 5,
+            b: 7,
+            g: 4,
+            value: 3,
+        };
+        t.add(&ok).unwrap();
+        let before = t.clone();
+        let bad = [
+            (Privatized::Grr { value: 1 }, "mechanism"),
+            (
+                Privatized::Olh {
+                    a: 0,
+                    b: 7,
+                    g: 4,
+                    value: 1,
+                },
+                "a",
+            ),
+            (
+                Privatized::Olh {
+                    a: 5,
+                    b: 2_147_483_647,
+                    g: 4,
+                    value: 1,
+                },
+                "b",
+            ),
+            (
+                Privatized::Olh {
+                    a: 5,
+                    b: 7,
+                    g: 5,
+                    value: 1,
+                },
+                "g",
+            ),
+            (
+                Privatized::Olh {
+                    a: 5,
+                    b: 7,
+                    g: 4,
+                    value: 4,
+                },
+                "value",
+            ),
+        ];
+        for (data, field) in bad {
+            assert_eq!(t.add(&data).unwrap_err().field(), Some(field), "{data:?}");
+        }
+        assert_eq!(t, before);
+        let mut u = Tally::new(Mechanism::Oue, 3, MICRO).unwrap();
+        let short = Privatized::Oue {
+            bits: vec![true, false],
+        };
+        assert_eq!(
+            u.add(&short).unwrap_err().to_string(),
+            "bits: expected one bit per bucket (3), got 2"
+        );
+        let mut g = Tally::new(Mechanism::Grr, 3, MICRO).unwrap();
+        assert_eq!(
+            g.add(&Privatized::Grr { value: 3 })
+                .unwrap_err()
+                .to_string(),
+            "value: expected 0 to 2, got 3"
+        );
+        assert_eq!(
+            Tally::new(Mechanism::Grr, 1, MICRO).unwrap_err().field(),
+            Some("domain")
+        );
+        assert_eq!(
+            Tally::new(Mechanism::Grr, 1001, MICRO).unwrap_err().field(),
+            Some("domain")
+        );
+        assert_eq!(
+            Tally::new(Mechanism::Grr, 4, 0).unwrap_err().field(),
+            Some("epsilon")
+        );
+    }
+
+    #[test]
+    fn estimates_land_near_the_truth_for_every_mechanism() {
+        // A smoke test; tests/ldp_stats.rs checks bias, variance and coverage properly.
+        let truth = [9_000u32, 6_000, 3_000, 1_500, 500];
+        for (mechanism, epsilon) in [
+            (Mechanism::Grr, MICRO),
+            (Mechanism::Oue, MICRO),
+            (Mechanism::Olh, MICRO),
+            // g = 2, where 1 − p* − q* < 0: the clamped share keeps the variance positive.
+            (Mechanism::Olh, 100_000),
+        ] {
+            let mut rng = SeededRandom(11);
+            let mut t = Tally::new(mechanism, 5, epsilon).unwrap();
+            for (v, &count) in truth.iter().enumerate() {
+                for _ in 0..count {
+                    t.add(&privatize(mechanism, 5, epsilon, v as u32, &mut rng))
+                        .unwrap();
+                }
+            }
+            for (e, &count) in t.estimates().iter().zip(&truth) {
+                assert!(e.std_error.is_finite() && e.std_error > 0.0);
+                let z = (e.count - count as f64) / e.std_error;
+                assert!(z.abs() < 4.0, "{mechanism:?} ε {epsilon}: {e:?} vs {count}");
+            }
+        }
+        // An empty tally estimates zero everywhere, with a zero standard error.
+        let empty = Tally::new(Mechanism::Olh, 3, MICRO).unwrap().estimates();
+        assert!(empty.iter().all(|e| e.count == 0.0 && e.std_error == 0.0));
     }
 }
