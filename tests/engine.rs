@@ -1,43 +1,15 @@
 //! The engine end to end, natively: the consent gate, persistence, fail-closed reads
 //! and the ranking signals, over a real in-memory store shared between "page loads".
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use tailor::core::engine::{Ask, Config, ConfigInput, RemoveTarget, SensitiveInput};
 use tailor::core::offers::{AppliesToInput, OfferContext, OfferInput, ValueInput};
 use tailor::core::Purpose;
 use tailor::core::{
-    ConsentChange, Engine, EventInput, ItemInput, MemoryStore, RankRequest, Source, Store,
-    StoreError, TrackOutcome,
+    ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source, Store, TrackOutcome,
 };
 
-/// One store seen by several engines, like one browser's localStorage across reloads.
-#[derive(Clone, Default)]
-struct Shared(Rc<RefCell<MemoryStore>>);
-
-impl Store for Shared {
-    fn get(&self, k: &str) -> Result<Option<String>, StoreError> {
-        self.0.borrow().get(k)
-    }
-    fn set(&mut self, k: &str, v: &str) -> Result<(), StoreError> {
-        self.0.borrow_mut().set(k, v)
-    }
-    fn remove(&mut self, k: &str) -> Result<(), StoreError> {
-        self.0.borrow_mut().remove(k)
-    }
-    fn keys(&self) -> Result<Vec<String>, StoreError> {
-        self.0.borrow().keys()
-    }
-}
-
-impl Shared {
-    fn keys(&self) -> Vec<String> {
-        self.0.borrow().keys().unwrap()
-    }
-    fn raw(&self, k: &str) -> Option<String> {
-        self.0.borrow().get(k).unwrap()
-    }
-}
+mod common;
+use common::Shared;
 
 const DAY: i64 = 86_400_000;
 const T0: i64 = 1_790_000_000_000;
@@ -54,6 +26,7 @@ fn config(policy: &str) -> Config {
         consent_expiry_days: None,
         policy_note: Some("We now keep consent for six months.".into()),
         seed: Some(7.0),
+        reports: None,
     })
     .unwrap()
 }

@@ -7,12 +7,14 @@
 
 use super::catalogue::{path_is_under, Catalogue, ItemInput, LoadSummary};
 use super::consent::{self, Consent, ConsentChange, LogEntry, Purpose, ReadError, Source};
-use super::event::EventInput;
+use super::event::{EventInput, EventKind};
+use super::ldp::{self, Random};
 use super::offers::{
     check_offer_id, OfferContext, OfferHistory, OfferInput, OfferPool, OfferSummary, PickedOffer,
 };
 use super::profile::{Affinities, Profile};
 use super::ranking::{self, RankRequest, Ranked, Ranker, Shopper};
+use super::reports::{self, Ledger, Measures, ReportsConfig, ReportsInput};
 use super::rules::Arrangement;
 use super::storage::{FallbackStore, Store, StoreError};
 use super::{Error, Millis};
@@ -28,6 +30,7 @@ pub struct ConfigInput {
     pub sensitive: Option<SensitiveInput>,
     pub consent_expiry_days: Option<f64>,
     pub seed: Option<f64>,
+    pub reports: Option<ReportsInput>,
 }
 
 impl ConfigInput {
@@ -39,6 +42,7 @@ impl ConfigInput {
         "sensitive",
         "consentExpiryDays",
         "seed",
+        "reports",
         "clock",
         "wasm",
     ];
@@ -59,6 +63,8 @@ pub struct Config {
     pub consent_expiry_days: u32,
     /// Seeds every random choice (offer ties): injectable for tests and replays.
     pub seed: Option<u64>,
+    /// The reports the shop declared; `None`: Tailor sends nothing, ever.
+    pub reports: Option<ReportsConfig>,
 }
 
 const MAX_POLICY_NOTE: usize = 500;
@@ -133,6 +139,10 @@ impl Config {
                 ))
             }
         };
+        let reports = match input.reports {
+            Some(r) => Some(ReportsConfig::new(r, &sensitive_categories)?),
+            None => None,
+        };
         Ok(Config {
             shop,
             policy_version,
@@ -140,6 +150,7 @@ impl Config {
             sensitive_categories,
             consent_expiry_days,
             seed,
+            reports,
         })
     }
 
@@ -267,6 +278,10 @@ const PROFILE: &str = "profile";
 const SENSITIVE: &str = "sensitive";
 const CONSENT: &str = "consent";
 const OFFERS: &str = "offers";
+/// This period's counts for the declared reports: kept only with the analytics purpose.
+const MEASURES: &str = "measures";
+/// The privacy budget spent this period (no personal data; see `reports::Ledger`).
+const BUDGET: &str = "budget";
 
 pub struct Engine<S: Store> {
     config: Config,
@@ -285,6 +300,9 @@ pub struct Engine<S: Store> {
     catalogue: Option<Catalogue>,
     ranker: Ranker,
     last_error: Option<String>,
+    measures: Measures,
+    /// Reports made and not yet handed to the transport: dropped if analytics is withdrawn.
+    pending: Vec<ldp::Report>,
 }
 
 impl<S: Store> Engine<S> {
@@ -312,6 +330,8 @@ impl<S: Store> Engine<S> {
             catalogue: None,
             ranker: Ranker::default(),
             last_error: None,
+            measures: Measures::default(),
+            pending: Vec::new(),
         };
         e.reload(now);
         e
@@ -383,6 +403,35 @@ impl<S: Store> Engine<S> {
         if !sensitive && self.offer_history.drop_sensitive() {
             self.persist_offers();
         }
+        self.measures = Measures::default();
+        let key = self.key(MEASURES);
+        match self.store.get(&key) {
+            Some(text) if self.measuring(now) => match Measures::decode(&text) {
+                Some(m) => self.measures = m,
+                None => {
+                    self.store.remove(&key);
+                    self.last_error = Some(
+                        "the stored report counts are unreadable; starting new ones".to_owned(),
+                    )
+                }
+            },
+            Some(_) => self.store.remove(&key),
+            None => {}
+        }
+        if !self.granted(Purpose::Analytics, now) {
+            self.pending.clear();
+        }
+    }
+
+    /// The analytics purpose is granted and the shop declared reports: counting is on.
+    fn measuring(&self, now: Millis) -> bool {
+        self.config.reports.is_some() && self.granted(Purpose::Analytics, now)
+    }
+
+    fn persist_measures(&mut self) {
+        let text = self.measures.encode();
+        let key = self.key(MEASURES);
+        self.store.set(&key, &text);
     }
 
     fn persist_offers(&mut self) {
@@ -529,6 +578,11 @@ impl<S: Store> Engine<S> {
             self.sensitive_profile = Profile::default();
             self.store.remove(&self.key(SENSITIVE));
         }
+        if withdrawn.contains(&Purpose::Analytics) {
+            self.pending.clear();
+            self.measures = Measures::default();
+            self.store.remove(&self.key(MEASURES));
+        }
         self.write_consent();
         self.consent_state(now)
     }
@@ -569,7 +623,8 @@ impl<S: Store> Engine<S> {
     pub fn track(&mut self, input: EventInput, now: Millis) -> Result<TrackOutcome, Error> {
         let event = input.validate(now)?;
         self.sync(now);
-        if !self.personalizing(now) {
+        let measuring = self.measuring(now);
+        if !self.personalizing(now) && !measuring {
             return Ok(TrackOutcome::NoConsent);
         }
         let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
@@ -579,6 +634,18 @@ impl<S: Store> Engine<S> {
                 format!("\"{}\" is not in the loaded catalogue", event.item),
             )
         })?;
+        // Counted for the shop's reports: never a sensitive item; a click counts as
+        // personalized only if Tailor really ranked the slot.
+        if measuring && !catalogue.sensitive[i as usize] {
+            let purchase = (event.kind == EventKind::Purchase).then_some(event.quantity);
+            let click = event.personalized && self.personalizing(now);
+            self.measures.count_event(purchase, click, event.at, now);
+            let (key, text) = (self.key(MEASURES), self.measures.encode());
+            self.store.set(&key, &text);
+        }
+        if !self.personalizing(now) {
+            return Ok(TrackOutcome::NoConsent);
+        }
         if self.blocked(catalogue, i) {
             return Ok(TrackOutcome::Blocked);
         }
@@ -760,6 +827,14 @@ impl<S: Store> Engine<S> {
     pub fn offer_redeemed(&mut self, id: &str, now: Millis) -> Result<bool, Error> {
         check_offer_id(id)?;
         self.sync(now);
+        let offer = self.last_pool.as_ref().and_then(|p| p.get(id.trim()));
+        if self.measuring(now) {
+            // Only a known, non-sensitive offer with a group counts toward a report.
+            if let Some(group) = offer.filter(|o| !o.sensitive).and_then(|o| o.group.clone()) {
+                self.measures.count_redemption(&group, now);
+                self.persist_measures();
+            }
+        }
         if !self.personalizing(now) {
             return Ok(false);
         }
@@ -949,15 +1024,118 @@ impl<S: Store> Engine<S> {
         }
     }
 
-    /// Erases everything Tailor stored for this shop, consent record included.
+    /// Erases everything Tailor stored for this shop, consent record included, except
+    /// the privacy-budget ledger: it holds no personal data (the week, the ε spent, the
+    /// kinds reported), and erasing it would let a re-grant spend the week's budget twice.
     pub fn forget(&mut self) {
+        let budget = self.key(BUDGET);
         for key in self.store.keys() {
-            self.store.remove(&key);
+            if key != budget {
+                self.store.remove(&key);
+            }
         }
         self.consent = Consent::default();
         self.profile = Profile::default();
         self.sensitive_profile = Profile::default();
         self.offer_history = OfferHistory::default();
+        self.measures = Measures::default();
+        self.pending.clear();
+    }
+
+    /// Makes the reports that are due (see `reports`), if the analytics purpose is
+    /// granted: they wait in `pending` until the transport takes them. The ledger is
+    /// re-read from storage first (another tab may have spent budget) and written
+    /// before any report is queued.
+    pub fn prepare_reports(&mut self, now: Millis, rng: &mut impl Random) {
+        self.sync(now);
+        if !self.measuring(now) {
+            return;
+        }
+        if self.measures.roll(now) {
+            self.persist_measures();
+        }
+        let Some(config) = self.config.reports.as_ref() else {
+            return;
+        };
+        let budget_key = self.key(BUDGET);
+        let stored = self.store.get(&budget_key);
+        let mut ledger = Ledger::read(stored.as_deref(), now);
+        let profile = &self.profile;
+        let personalizing = self.personalizing(now);
+        let top = |buckets: &[String]| {
+            personalizing
+                .then(|| reports::strongest(&profile.categories, buckets, now))
+                .flatten()
+        };
+        let made = reports::due(
+            config,
+            &self.config.shop,
+            &mut ledger,
+            &self.measures,
+            &top,
+            rng,
+        );
+        // Written whenever it changed (a spend, a new week, an unreadable one replaced by
+        // "all spent"), and read back: a spend that cannot be recorded sends nothing.
+        let encoded = ledger.encode();
+        if stored.as_deref() != Some(encoded.as_str()) {
+            self.store.set(&budget_key, &encoded);
+            if self.store.get(&budget_key).as_deref() != Some(encoded.as_str()) {
+                self.last_error =
+                    Some("the privacy budget could not be stored; no report made".into());
+                return;
+            }
+        }
+        self.pending.extend(made);
+    }
+
+    /// Hands the pending reports to the transport (each one JSON line), emptying the
+    /// queue. Consent is re-read first: a withdrawal in another tab drops them.
+    pub fn take_reports(&mut self, now: Millis) -> Vec<String> {
+        self.sync(now);
+        if !self.measuring(now) {
+            self.pending.clear();
+        }
+        self.pending.drain(..).map(|r| r.to_json()).collect()
+    }
+
+    /// What would be sent, byte for byte, and what the shop declared.
+    pub fn preview(&mut self, now: Millis) -> ReportsPreview {
+        self.sync(now);
+        let stored = self.store.get(&self.key(BUDGET));
+        let config = self.config.reports.as_ref();
+        let ledger = config.map(|_| Ledger::read(stored.as_deref(), now));
+        let lines: Vec<String> = if self.measuring(now) {
+            self.pending.iter().map(ldp::Report::to_json).collect()
+        } else {
+            Vec::new()
+        };
+        ReportsPreview {
+            endpoint: config.map(|c| c.endpoint.clone()),
+            sending: self.measuring(now),
+            body: lines.join("\n"),
+            reports: lines,
+            kinds: config
+                .map(|c| {
+                    c.kinds
+                        .iter()
+                        .map(|k| KindSummary {
+                            name: k.name.clone(),
+                            measure: k.measure.name(),
+                            epsilon: ldp::epsilon_text(k.epsilon),
+                            mechanism: k.mechanism.name(),
+                            buckets: k.measure.labels(),
+                            reported: ledger.as_ref().is_some_and(|l| l.kinds.contains(&k.name)),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            budget: ledger.zip(config).map(|(l, c)| Budget {
+                period: ldp::date(l.start),
+                spent: ldp::epsilon_text(l.spent.min(c.per_period)),
+                cap: ldp::epsilon_text(c.per_period),
+            }),
+        }
     }
 
     pub fn status(&self, now: Millis) -> Status {
@@ -994,6 +1172,39 @@ impl<S: Store> Engine<S> {
     pub fn sensitive_profile(&self) -> &Profile {
         &self.sensitive_profile
     }
+}
+
+/// What `reports.preview()` shows the shopper and the shop's developer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportsPreview {
+    pub endpoint: Option<String>,
+    /// The analytics purpose is granted: pending reports will be sent.
+    pub sending: bool,
+    /// Exactly the bytes the next send carries: the pending reports, one JSON per line.
+    pub body: String,
+    pub reports: Vec<String>,
+    pub kinds: Vec<KindSummary>,
+    pub budget: Option<Budget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindSummary {
+    pub name: String,
+    pub measure: &'static str,
+    /// ε as a decimal string (exact, as accounted).
+    pub epsilon: String,
+    pub mechanism: &'static str,
+    pub buckets: Vec<String>,
+    /// Already reported this period.
+    pub reported: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Budget {
+    /// First day of the current period, YYYY-MM-DD.
+    pub period: String,
+    pub spent: String,
+    pub cap: String,
 }
 
 /// The `n` strongest entries with weights 0–100 relative to the strongest.

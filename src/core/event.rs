@@ -14,10 +14,13 @@ pub struct EventInput {
     pub query: Option<String>,
     /// For `cart` and `purchase`.
     pub quantity: Option<f64>,
+    /// The item was clicked in a slot Tailor ranked (for the shop's "personalizedClick" report).
+    pub personalized: Option<bool>,
 }
 
 impl EventInput {
-    pub const FIELDS: &'static [&'static str] = &["type", "item", "at", "query", "quantity"];
+    pub const FIELDS: &'static [&'static str] =
+        &["type", "item", "at", "query", "quantity", "personalized"];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +68,7 @@ pub struct Event {
     pub item: String,
     pub at: Millis,
     pub quantity: u32,
+    pub personalized: bool,
 }
 
 /// Longest search query accepted; longer is a bug in the caller, not a query.
@@ -131,11 +135,21 @@ impl EventInput {
                 ))
             }
         };
+        let personalized = match self.personalized {
+            Some(true) if matches!(kind, EventKind::Purchase | EventKind::Dismiss) => {
+                return Err(Error::invalid(
+                    "personalized",
+                    "only view, search and cart events are clicks on a slot",
+                ))
+            }
+            p => p.unwrap_or(false),
+        };
         Ok(Event {
             kind,
             item,
             at,
             quantity,
+            personalized,
         })
     }
 }
@@ -161,7 +175,8 @@ mod tests {
                 kind: EventKind::View,
                 item: "a".into(),
                 at: 42,
-                quantity: 1
+                quantity: 1,
+                personalized: false
             }
         );
         let mut p = ev("purchase", "a");

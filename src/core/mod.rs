@@ -11,6 +11,7 @@ pub mod ldp;
 pub mod offers;
 pub mod profile;
 pub mod ranking;
+pub mod reports;
 pub mod rules;
 pub mod sort;
 pub mod storage;

@@ -92,6 +92,8 @@ pub struct OfferInput {
     /// How many times this shopper may redeem it.
     pub cap_per_shopper: Option<f64>,
     pub sensitive: Option<bool>,
+    /// The shop's name for a family of offers ("produce-deals"): what redemption reports count.
+    pub group: Option<String>,
 }
 
 impl OfferInput {
@@ -106,6 +108,7 @@ impl OfferInput {
         "endsAt",
         "capPerShopper",
         "sensitive",
+        "group",
     ];
 }
 
@@ -274,6 +277,7 @@ pub struct Offer {
     pub cap: Option<u32>,
     /// Marked so, under a sensitive category, or on a sensitive item.
     pub sensitive: bool,
+    pub group: Option<Box<str>>,
     items: (u32, u32),
     categories: (u32, u32),
     brands: (u32, u32),
@@ -651,9 +655,23 @@ impl OfferPool {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .unwrap_or(&id);
+            let group = match input.group.as_deref().map(str::trim) {
+                None => None,
+                Some(g) if super::consent::validate_label("group", g).is_ok() => Some(g.into()),
+                Some(g) => {
+                    summary.report(
+                        index,
+                        some_id,
+                        "group",
+                        format!("\"{g}\" is not 1–100 letters, digits, '-', '_' or '.'; offer kept without a group"),
+                    );
+                    None
+                }
+            };
             let n = pool.offers.len() as u32;
             pool.offers.push(Offer {
                 title: title.into(),
+                group,
                 id_hash: fnv1a(id.as_bytes()),
                 value,
                 min_basket,
@@ -1542,6 +1560,7 @@ mod tests {
                 item: id.into(),
                 at,
                 quantity: 1,
+                personalized: false,
             };
             p.record(&event, cat, cat.lookup(id).unwrap());
         }

@@ -373,6 +373,7 @@ mod tests {
             item: item.into(),
             at,
             quantity: 1,
+            personalized: false,
         }
     }
 
