@@ -11,3 +11,6 @@ pub mod web;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod dataset;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod decode;
