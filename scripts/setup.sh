@@ -31,3 +31,17 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json node_modules/.tailor-lock
 fi
+
+# DuckDB for the portable-SQL check (tests/sql/check_sql.py): a Python venv under target/,
+# pinned by tests/sql/requirements.txt; reinstalled only when that file changes.
+SQL_VENV=target/sql-venv
+if ! cmp -s tests/sql/requirements.txt "$SQL_VENV/.tailor-requirements"; then
+  echo "setup: Python venv with DuckDB for the SQL check ($SQL_VENV)"
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then   # Debian's python3 lacks them
+    $(need_root) apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq python3-venv >/dev/null
+  fi
+  python3 -m venv "$SQL_VENV"
+  "$SQL_VENV/bin/pip" install -q --disable-pip-version-check -r tests/sql/requirements.txt
+  cp tests/sql/requirements.txt "$SQL_VENV/.tailor-requirements"
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite: native core, wasm in headless Chromium, the package build with
-# its size budgets, end-to-end tests of the demo shop and of the packed npm package.
+# its size budgets, the report estimator's SQL in DuckDB against the native decoder,
+# end-to-end tests of the demo shop and of the packed npm package.
 # Installs what is missing first (idempotent), so it works on a fresh machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,7 @@ suite "native core" cargo test --quiet
 suite "wasm in Chromium" cargo test --target wasm32-unknown-unknown --test web
 suite "package build + size budget" node scripts/build.mjs
 suite "demo catalogue" cargo run --quiet --release --bin make-catalogue
+suite "portable SQL = native decoder (DuckDB)" target/sql-venv/bin/python tests/sql/check_sql.py
 if [ -f pkg/package.json ] && [ -f www/data/catalogue.json ]; then
   suite "browser end-to-end" npx playwright test
 else
