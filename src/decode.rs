@@ -156,11 +156,11 @@ impl Fields<'_> {
     }
 }
 
-/// Reads one report line, refusing anything [`Report::to_json`] would not have written:
-/// unknown or repeated fields, fields of another mechanism, wrong types, values out of
-/// range, a period that is not a Monday.
-pub fn parse_report(line: &str) -> Result<Report, Error> {
-    let Members(members) = serde_json::from_str(line).map_err(|e| {
+/// Reads report line number `line` (1-based, for messages), refusing anything
+/// [`Report::to_json`] would not have written: unknown or repeated fields, fields of
+/// another mechanism, wrong types, values out of range, a period that is not a Monday.
+pub fn parse_report(text: &str, line: usize) -> Result<Report, DecodeError> {
+    let Members(members) = serde_json::from_str(text).map_err(|e| {
         // serde_json says "… at line 1 column 17": only the column means anything here.
         let message = e.to_string();
         let message = match message.rfind(" at line 1 column ") {
@@ -168,8 +168,16 @@ pub fn parse_report(line: &str) -> Result<Report, Error> {
             Some(i) => message[..i].to_string(),
             None => message,
         };
-        Error::invalid("(line)", format!("not a JSON report: {message}"))
+        DecodeError {
+            line,
+            field: None,
+            message: format!("not a JSON report: {message}"),
+        }
     })?;
+    check_report(&members).map_err(|e| DecodeError::at(line, e))
+}
+
+fn check_report(members: &[(String, Value)]) -> Result<Report, Error> {
     for (i, (name, _)) in members.iter().enumerate() {
         if !FIELDS.contains(&name.as_str()) {
             return Err(Error::invalid(
@@ -181,7 +189,7 @@ pub fn parse_report(line: &str) -> Result<Report, Error> {
             return Err(Error::invalid(name.as_str(), "appears twice"));
         }
     }
-    let fields = Fields(&members);
+    let fields = Fields(members);
 
     let version = fields.whole("v", u32::MAX as u64)?;
     if version != FORMAT_VERSION as u64 {
@@ -328,13 +336,7 @@ pub fn decode(reader: impl BufRead) -> Result<Vec<Stream>, DecodeError> {
         if line.trim().is_empty() {
             continue;
         }
-        let report = parse_report(&line).map_err(|e| {
-            let mut e = DecodeError::at(number, e);
-            if e.field.as_deref() == Some("(line)") {
-                e.field = None;
-            }
-            e
-        })?;
+        let report = parse_report(&line, number)?;
         let key = (report.shop.clone(), report.kind.clone(), report.period);
         let stream = match streams.get_mut(&key) {
             Some(stream) => {
@@ -692,8 +694,9 @@ mod tests {
     }
 
     fn field_error(text: &str) -> (String, String) {
-        let e = parse_report(text).unwrap_err();
-        (e.field().unwrap_or("").to_string(), e.to_string())
+        let e = parse_report(text, 1).unwrap_err();
+        let message = e.to_string().trim_start_matches("line 1: ").to_string();
+        (e.field.unwrap_or_default(), message)
     }
 
     #[test]
@@ -709,7 +712,7 @@ mod tests {
                     domain: 5,
                     data: privatize(mechanism, 5, 750_000, value, &mut rng),
                 };
-                assert_eq!(parse_report(&report.to_json()).unwrap(), report);
+                assert_eq!(parse_report(&report.to_json(), 1).unwrap(), report);
             }
         }
     }

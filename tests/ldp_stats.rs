@@ -40,7 +40,7 @@ fn normal_quantile(p: f64) -> f64 {
         -3.969683028665376e+01,
         2.209460984245205e+02,
         -2.759285104469687e+02,
-        1.383577518672690e+02,
+        1.383_577_518_672_69e+02,
         -3.066479806614716e+01,
         2.506628277459239e+00,
     ];
@@ -236,7 +236,7 @@ fn estimator_is_unbiased_with_the_stated_variance_and_coverage(mechanism: Mechan
     // estimated share): over d·R intervals, within 4 binomial standard errors of 95 %
     // (treating intervals as independent), and never closer than 1 point, since the
     // normal approximation itself may be off by a fraction of one.
-    let cells = (d * k) as f64;
+    let cells = d * k;
     let coverage = r.covered as f64 / cells;
     let slack = (4.0 * (0.95 * 0.05 / cells).sqrt()).max(0.01);
     assert!(
@@ -481,9 +481,10 @@ fn single_bits_and_hash_matches_stay_within_e_epsilon() {
             }
         }
     }
-    for bit in 0..2 {
-        check("OUE bit, input 0 vs 1", ones[0][bit], ones[1][bit]);
-        check("OUE bit, input 1 vs 0", ones[1][bit], ones[0][bit]);
+    let [zero, one] = ones;
+    for (a, b) in zero.into_iter().zip(one) {
+        check("OUE bit, input 0 vs 1", a, b);
+        check("OUE bit, input 1 vs 0", b, a);
     }
     // OLH, d = 100: the event "the report supports bucket 0", inputs 0 and 1.
     let mut supports = [0.0; 2];
