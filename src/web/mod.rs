@@ -2,15 +2,15 @@
 //! Thin on purpose: each method deserializes its plain JS argument, calls the core and
 //! serializes the answer. Time comes in from the JS layer's injectable clock.
 
+mod de;
 mod storage;
 
 use crate::core::engine::{Config, ConfigInput, RemoveTarget};
-use crate::core::offers::{AppliesToInput, OfferContext, OfferInput, ValueInput};
-use crate::core::rules::{DiversityInput, RuleInput};
+use crate::core::offers::{OfferContext, OfferInput};
 use crate::core::{ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source};
+use de::De;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_path_to_error::Segment;
+use serde::{Deserialize, Serialize};
 use storage::LocalStore;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,84 +22,17 @@ fn from_js<T: DeserializeOwned + Default>(arg: &str, value: JsValue) -> Result<T
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
-    let de = serde_wasm_bindgen::Deserializer::from(value.clone());
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let mut field = arg.to_owned();
-        let mut got = value;
-        for segment in e.path().iter() {
-            let key = match segment {
-                Segment::Seq { index } => {
-                    field.push_str(&format!("[{index}]"));
-                    JsValue::from(*index as u32)
-                }
-                Segment::Map { key } | Segment::Enum { variant: key } => {
-                    field.push('.');
-                    field.push_str(key);
-                    JsValue::from_str(key)
-                }
-                Segment::Unknown => break,
-            };
-            got = if got.is_object() {
-                js_sys::Reflect::get(&got, &key).unwrap_or(JsValue::UNDEFINED)
-            } else {
-                JsValue::UNDEFINED
-            };
-        }
-        let serde_message = e.into_inner().to_string();
-        // serde names Rust types; a raw JS TypeError means a list or object access on a primitive.
-        let expected = match serde_message.split_once("expected ") {
-            Some((_, x)) => plain_expected(x),
-            None => "a list or an object",
-        };
-        JsError::new(&format!(
-            "{field}: expected {expected}, got {}",
-            describe(&got)
-        ))
-    })
+    T::deserialize(De(value)).map_err(|e| named(arg, e))
 }
 
-fn plain_expected(serde: &str) -> &str {
-    if ["f64", "f32", "u32", "u64", "i64", "floating", "integer"]
-        .iter()
-        .any(|t| serde.contains(t))
-    {
-        "a number"
-    } else if serde.contains("sequence") {
-        "a list"
-    } else if serde.contains("struct") || serde.contains("map") {
-        "an object"
-    } else if serde.contains("bool") {
-        "true or false"
-    } else {
-        serde
-    }
+/// Not generic: one copy of the error path, not one per input type.
+#[inline(never)]
+fn named(arg: &str, e: de::Error) -> JsError {
+    JsError::new(&format!("{arg}{e}"))
 }
 
-/// A JS value in words, for error messages (short: never a whole catalogue).
-fn describe(v: &JsValue) -> String {
-    if let Some(s) = v.as_string() {
-        let short: String = s.chars().take(40).collect();
-        return format!("the string {short:?}");
-    }
-    if let Some(n) = v.as_f64() {
-        return format!("the number {n}");
-    }
-    if let Some(b) = v.as_bool() {
-        return b.to_string();
-    }
-    if v.is_null() {
-        "null".to_owned()
-    } else if v.is_undefined() {
-        "nothing".to_owned()
-    } else if js_sys::Array::is_array(v) {
-        "a list".to_owned()
-    } else {
-        "an object".to_owned()
-    }
-}
-
-/// serde-wasm-bindgen reads only the fields a struct names, so `deny_unknown_fields`
-/// never fires; a misspelt option (`personalisation`) must still be an error.
+/// Unknown fields of an object whose type does not deny them itself (`deny_unknown_fields`
+/// does, through `de::Error::unknown_field`); a misspelt field must still be an error.
 fn check_fields(arg: &str, value: &JsValue, allowed: &[&str]) -> Result<(), JsError> {
     if !value.is_object() {
         return Ok(());
@@ -118,24 +51,12 @@ fn check_fields(arg: &str, value: &JsValue, allowed: &[&str]) -> Result<(), JsEr
     Ok(())
 }
 
-/// An offer pool from JS. The rule objects (`appliesTo`, `value`) are checked for unknown
-/// fields — a misspelt `category` would widen an offer to the whole shop — while the
-/// offer itself may carry the shop's own display fields (image, code, …).
+/// An offer pool from JS. The rule objects (`appliesTo`, `value`) deny unknown fields — a
+/// misspelt `category` would widen an offer to the whole shop — while the offer itself
+/// may carry the shop's own display fields (image, code, …).
 fn offer_pool(pool: JsValue) -> Result<Vec<OfferInput>, JsError> {
     if !js_sys::Array::is_array(&pool) {
         return Err(JsError::new("pool: expected an array of offers"));
-    }
-    for (k, offer) in js_sys::Array::from(&pool).iter().enumerate() {
-        for (field, allowed) in [
-            ("appliesTo", AppliesToInput::FIELDS),
-            ("value", ValueInput::FIELDS),
-        ] {
-            if offer.is_object() {
-                let rule = js_sys::Reflect::get(&offer, &JsValue::from_str(field))
-                    .unwrap_or(JsValue::UNDEFINED);
-                check_fields(&format!("pool[{k}].{field}"), &rule, allowed)?;
-            }
-        }
     }
     from_js("pool", pool)
 }
@@ -173,6 +94,7 @@ impl TailorCore {
     /// `gpc`: the browser sends Global Privacy Control (`navigator.globalPrivacyControl`).
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, now: f64, gpc: bool) -> Result<TailorCore, JsError> {
+        // First, so that the list names the JS layer's own options (clock, wasm) too.
         check_fields("options", &options, ConfigInput::FIELDS)?;
         let input: ConfigInput = from_js("options", options)?;
         let config = Config::new(input).map_err(core_err)?;
@@ -207,23 +129,6 @@ impl TailorCore {
 
     /// `[{ id, score, match, reasons }]`, best first.
     pub fn rank(&mut self, request: JsValue, now: f64) -> Result<JsValue, JsError> {
-        check_fields("request", &request, RankRequest::FIELDS)?;
-        if request.is_object() {
-            let get = |f: &str| {
-                js_sys::Reflect::get(&request, &JsValue::from_str(f)).unwrap_or(JsValue::UNDEFINED)
-            };
-            check_fields(
-                "request.diversity",
-                &get("diversity"),
-                DiversityInput::FIELDS,
-            )?;
-            let rules = get("rules");
-            if js_sys::Array::is_array(&rules) {
-                for (k, rule) in js_sys::Array::from(&rules).iter().enumerate() {
-                    check_fields(&format!("request.rules[{k}]"), &rule, RuleInput::FIELDS)?;
-                }
-            }
-        }
         let request: RankRequest = from_js("request", request)?;
         let ranked = self.engine.rank(&request, now_ms(now)?).map_err(core_err)?;
         Ok(to_js(&ranked))
@@ -247,9 +152,8 @@ impl TailorCore {
                 "consent: expected an object such as { personalization: true }",
             ));
         }
-        check_fields("consent", &change, ConsentChange::FIELDS)?;
         let change: ConsentChange = from_js("consent", change)?;
-        let source: Source = serde_wasm_bindgen::from_value(source).map_err(|_| {
+        let source = Source::deserialize(De(source)).map_err(|_| {
             JsError::new("source: expected \"api\", \"widget\" or \"browser-signal\"")
         })?;
         Ok(to_js(&self.engine.set_consent(
@@ -272,7 +176,6 @@ impl TailorCore {
                 "target: expected { interest }, { brand } or { item }",
             ));
         }
-        check_fields("target", &target, RemoveTarget::FIELDS)?;
         let target: RemoveTarget = from_js("target", target)?;
         self.engine.remove(target, now_ms(now)?).map_err(core_err)
     }
@@ -290,7 +193,6 @@ impl TailorCore {
         now: f64,
     ) -> Result<JsValue, JsError> {
         let pool = offer_pool(pool)?;
-        check_fields("context", &context, OfferContext::FIELDS)?;
         let context: OfferContext = from_js("context", context)?;
         let (picks, _) = self
             .engine
