@@ -2,8 +2,13 @@
 // shop served on loopback by scripts/serve.mjs. The package must be built first
 // (scripts/test.sh does it).
 import { defineConfig } from "@playwright/test";
+import { fileURLToPath } from "node:url";
 
 const port = Number(process.env.TAILOR_TEST_PORT ?? 8181);
+// Where the demo's collector appends reports during the tests (tests/e2e/reports.spec.mjs reads it).
+process.env.TAILOR_REPORTS_FILE ??= fileURLToPath(new URL("target/e2e-reports.jsonl", import.meta.url));
+// …and where it logs every request it receives (the reports suite checks the server's view too).
+process.env.TAILOR_REQUEST_LOG ??= fileURLToPath(new URL("target/e2e-requests.jsonl", import.meta.url));
 
 export default defineConfig({
   testDir: "tests",
@@ -23,6 +28,7 @@ export default defineConfig({
     command: `node scripts/serve.mjs ${port}`,
     url: `http://localhost:${port}/pkg/package.json`, // up once the server runs and the package is built
     reuseExistingServer: false,
+    env: { TAILOR_REPORTS_FILE: process.env.TAILOR_REPORTS_FILE, TAILOR_REQUEST_LOG: process.env.TAILOR_REQUEST_LOG },
     timeout: 30_000,
   },
 });

@@ -9,6 +9,10 @@ const POLICY_VERSION = "2026-11";
 // Shown by the consent widget when it asks again because the policy version changed.
 const POLICY_NOTE = "You can now let Tailor learn from sensitive categories (such as pork or baby formula) too; it stays off unless you switch it on.";
 const SENSITIVE = ["Meat/Pork", "Health & home/Infant formula", "Health & home/Cigarettes", "Grocery/Beers, ales"];
+// The shop's declared reports (reports.json): sent only with the shopper's "analytics"
+// purpose, privatized in the browser, collected by scripts/serve.mjs, decoded by
+// `cargo run --bin tailor-reports -- decode target/demo-reports.jsonl --config www/reports.json`.
+const REPORTS_CONFIG = "reports.json";
 const PAGE_SIZE = 60;
 const SEARCH_SUGGESTIONS = 8;
 const OFFERS_SHOWN = 3; // "Offers for you"
@@ -177,7 +181,8 @@ function renderNav() {
 
 function buildCard(item) {
   const titleId = `p-${cards.size}`;
-  const view = () => openDetail(item.id, { from: route.kind === "search" ? route.query : null });
+  // A card sits where Tailor's ranking put it: a click on it is a click on a personalized slot.
+  const view = () => openDetail(item.id, { from: route.kind === "search" ? route.query : null, personalized: true });
   const media = tile(item);
   media.append(h("span", { class: "tile-type", text: typeOf(item) }));
   if (item.attributes?.size) media.append(h("span", { class: "tile-size", text: item.attributes.size }));
@@ -291,12 +296,13 @@ function dismiss(id) {
 
 // ---------------------------------------------------------------- product detail
 
-/** Opens the product detail; that is a view. `from` is the search query that led here, if any. */
-function openDetail(id, { from = null } = {}) {
+/** Opens the product detail; that is a view. `from` is the search query that led here, if any;
+ *  `personalized`: opened from a slot Tailor ranked. */
+function openDetail(id, { from = null, personalized = false } = {}) {
   const item = byId.get(id);
   if (!item) return;
   if (from) track({ type: "search", query: from, item: id }, { rerender: false });
-  track({ type: "view", item: id });
+  track({ type: "view", item: id, ...(personalized ? { personalized: true } : {}) });
 
   const crumbs = (item.category ?? "").split("/").filter(Boolean).join(" › ");
   const media = tile(item);
@@ -871,7 +877,14 @@ async function main() {
       console.error("The shop's offers could not be loaded (data/offers.json):", err);
       return null;
     });
-  tailor = await Tailor.open({ shop: SHOP, policyVersion: POLICY_VERSION, policyNote: POLICY_NOTE, sensitive: { categories: SENSITIVE } });
+  // Without its reports file the shop still works; it just declares no reports.
+  const reports = await fetch(REPORTS_CONFIG)
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .catch((err) => {
+      console.error(`The shop's report declaration could not be loaded (${REPORTS_CONFIG}):`, err);
+      return undefined;
+    });
+  tailor = await Tailor.open({ shop: SHOP, policyVersion: POLICY_VERSION, policyNote: POLICY_NOTE, sensitive: { categories: SENSITIVE }, reports });
   window.tailorDemo.tailor = tailor;
   const items = await catalogue;
   tailor.loadCatalogue(items);

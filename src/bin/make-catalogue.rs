@@ -484,7 +484,7 @@ mod tool {
             offers.push(json!({
                 "id": format!("off-cat-{}", slug(path)),
                 "title": format!("{p}% off {}", label_of(path)),
-                "kind": "category",
+                "group": "category",
                 "appliesTo": { "categories": [path] },
                 "value": { "percent": p },
             }));
@@ -543,7 +543,7 @@ mod tool {
             let mut offer = json!({
                 "id": format!("off-maker-{}", slug(m)),
                 "title": title,
-                "kind": "maker",
+                "group": "maker",
                 "appliesTo": { "brands": [brand] },
                 "value": value(p, a),
             });
@@ -580,7 +580,7 @@ mod tool {
             offers.push(json!({
                 "id": format!("off-item-{}", item.product),
                 "title": format!("{p}% off {}", tidy(&item.title)),
-                "kind": "buy-again",
+                "group": "buy-again",
                 "appliesTo": { "items": [item.id] },
                 "value": { "percent": p },
             }));
@@ -613,7 +613,7 @@ mod tool {
             offers.push(json!({
                 "id": format!("off-week-{}", item.product),
                 "title": format!("{when}: {p}% off {}", tidy(&item.title)),
-                "kind": "weekly",
+                "group": "weekly",
                 "appliesTo": { "items": [item.id] },
                 "value": { "percent": p },
                 "startsAt": today + from * DAY_MS,
@@ -637,7 +637,7 @@ mod tool {
             offers.push(json!({
                 "id": format!("off-basket-{t:.0}"),
                 "title": format!("{} off orders of {} or more", money(amount), money(t)),
-                "kind": "basket",
+                "group": "basket",
                 "value": { "amount": amount },
                 "minBasket": t,
                 "capPerShopper": 1,
@@ -657,7 +657,7 @@ mod tool {
         offers.push(json!({
             "id": "off-welcome",
             "title": format!("Welcome: {welcome}% off your first order"),
-            "kind": "welcome",
+            "group": "welcome",
             "value": { "percent": welcome },
             "audience": "new",
             "capPerShopper": 1,
@@ -676,7 +676,7 @@ mod tool {
         offers.push(json!({
             "id": "off-returning",
             "title": format!("Good to see you again: {back}% off orders of {} or more", money(t)),
-            "kind": "returning",
+            "group": "returning",
             "value": { "percent": back },
             "minBasket": t,
             "audience": "returning",

@@ -6,6 +6,7 @@ mod de;
 mod storage;
 
 use crate::core::engine::{Config, ConfigInput, RemoveTarget};
+use crate::core::ldp::OsRandom;
 use crate::core::offers::{OfferContext, OfferInput};
 use crate::core::{ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source};
 use de::De;
@@ -245,8 +246,28 @@ impl TailorCore {
         self.engine.key_prefix()
     }
 
-    /// Erases everything Tailor stored for this shop.
+    /// Erases everything Tailor stored for this shop (but the week's privacy-budget ledger).
     pub fn forget(&mut self) {
         self.engine.forget();
+    }
+
+    /// Makes the reports that are due, randomized with the browser's CSPRNG; nothing
+    /// without the analytics purpose.
+    #[wasm_bindgen(js_name = prepareReports)]
+    pub fn prepare_reports(&mut self, now: f64) -> Result<(), JsError> {
+        self.engine.prepare_reports(now_ms(now)?, &mut OsRandom);
+        Ok(())
+    }
+
+    /// Takes the pending reports for the transport: one JSON line each.
+    #[wasm_bindgen(js_name = takeReports)]
+    pub fn take_reports(&mut self, now: f64) -> Result<Vec<String>, JsError> {
+        Ok(self.engine.take_reports(now_ms(now)?))
+    }
+
+    /// What the next send carries, byte for byte, and what the shop declared.
+    #[wasm_bindgen(js_name = previewReports)]
+    pub fn preview_reports(&mut self, now: f64) -> Result<JsValue, JsError> {
+        Ok(to_js(&self.engine.preview(now_ms(now)?)))
     }
 }

@@ -6,7 +6,7 @@ import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem } fr
 
 const PROFILE_KEY = `${PREFIX}profile`;
 const PAGE_SIZE = 60; // the demo's page size
-const STATIC_FILES = ["/", "/shop.js", "/shop.css", "/pkg/index.js", "/pkg/widget.js", "/pkg/tailor_core.js", "/pkg/tailor_core_bg.wasm", "/data/catalogue.json", "/data/offers.json"];
+const STATIC_FILES = ["/", "/shop.js", "/shop.css", "/reports.json", "/pkg/index.js", "/pkg/widget.js", "/pkg/tailor_core.js", "/pkg/tailor_core_bg.wasm", "/data/catalogue.json", "/data/offers.json"];
 
 
 test.use({ actionTimeout: 10_000 });

@@ -2,7 +2,7 @@
 // against the real package in pkg/ and real localStorage. Options the demo shop does not
 // use (another policy version, an injected clock, GPC, markup in every string) come from
 // a small fixture page served on the demo's origin through `context.route`:
-//   /fixtures/widget.html?policy=…&note=…&days=…&lang=…&doclang=…&attach=…&xss=1
+//   /fixtures/widget.html?policy=…&note=…&days=…&lang=…&doclang=…&attach=…&xss=1&reports=1
 // Run: npx playwright test tests/e2e/widget.spec.mjs (the package must be built into pkg/).
 import { test as base, expect } from "./fixture.mjs";
 import { readFileSync } from "node:fs";
@@ -26,6 +26,14 @@ const ITEMS = [
   { id: "pork-2", title: "Pork Sausages", category: "Meat/Pork/Sausage", brand: "Hill Farm", price: 5.5, popularity: 6 },
   { id: "beef-1", title: "Beef Mince", category: "Meat/Beef", brand: "Hill Farm", price: 6.5, popularity: 12 },
 ];
+/** A shop's declared reports, for the fixture's `reports=1`. */
+const REPORTS = {
+  endpoint: "/fixture-reports",
+  kinds: [
+    { name: "interest", measure: "topCategory", buckets: ["Dairy", "Bakery", "Meat"] },
+    { name: "clicked", measure: "personalizedClick", epsilon: 0.5 },
+  ],
+};
 const EVIL_ITEMS = [
   { id: "evil-1", title: `Cheese ${XSS}`, category: `Dairy/Odd ${XSS}`, brand: `Brand ${XSS}`, price: 1, popularity: 1 },
   { id: "evil-2", title: `<b>bold</b>${XSS}`, category: `Dairy/Odd ${XSS}`, brand: `Brand ${XSS}`, price: 1, popularity: 1 },
@@ -42,6 +50,7 @@ function fixtureHtml(url) {
     attach: q.get("attach") ?? "current",
     sensitive: ["Meat/Pork"],
     items: q.get("xss") ? [...ITEMS, ...EVIL_ITEMS] : ITEMS,
+    reports: q.get("reports") ? REPORTS : null,
   };
   const lang = q.get("lang") ?? "en";
   // JSON inside <script>: no "<" may close the element early.
@@ -64,6 +73,7 @@ const cfg = JSON.parse(document.getElementById("cfg").textContent);
 if (cfg.attach === "event") await import("/pkg/widget.js");
 const options = { shop: cfg.shop, policyVersion: cfg.policyVersion, sensitive: { categories: cfg.sensitive } };
 if (cfg.policyNote !== null) options.policyNote = cfg.policyNote;
+if (cfg.reports) options.reports = cfg.reports;
 if (cfg.days) options.clock = () => Date.now() + cfg.days * 86400000;
 window.tailor = await Tailor.open(options);
 window.tailor.loadCatalogue(cfg.items);
@@ -490,7 +500,7 @@ test("export downloads every stored key and the consent log as JSON", async ({ p
   await expect(page.getByTestId("consent-status")).toHaveText(`Downloaded tailor-data-${SHOP}.json.`);
 });
 
-test("what would be sent: nothing without reports; with them, the preview verbatim", async ({ page }) => {
+test("what is shared: nothing without reports; with them, each kind in words and the next send byte for byte", async ({ page }) => {
   await openFixture(page);
   await allowButton(page).click();
   await openPanel(page);
@@ -498,18 +508,32 @@ test("what would be sent: nothing without reports; with them, the preview verbat
   await expect(page.getByTestId("consent-preview")).toHaveCount(0);
   await closePanel(page);
 
-  // A shop with reports: whatever preview() returns is shown as is (here with markup in it).
-  const preview = `POST /tailor/reports\n{"kind":"interest","bits":"0101"} ${XSS}`;
-  await page.evaluate((text) => {
-    Object.defineProperty(window.tailor, "reports", { configurable: true, value: { preview: () => text } });
-  }, preview);
+  await openFixture(page, { reports: 1 });
+  await track(page, views("ched-1", "ched-2", "bread-1", "pork-1"));
   await openPanel(page);
-  const pre = page.getByTestId("consent-preview");
-  await expect(pre).toHaveText(preview);
-  await expect(page.getByTestId("consent-sent")).toContainText("Anonymous statistics are off, so none of this is sent.");
+  const sent = page.getByTestId("consent-sent");
+  await expect(sent).toContainText("Anonymous statistics are off: nothing here is counted or sent.");
+  await expect(page.getByTestId("consent-sent-kinds").getByRole("listitem")).toHaveText([
+    "Which of a few departments interests you mostrandomized here before it leaves (ε 1)",
+    "Whether you clicked a product Tailor placed for you last weekrandomized here before it leaves (ε 0.5)",
+  ]);
+  await expect(page.getByTestId("consent-preview")).toHaveCount(0);
   await toggle(page, "analytics").click();
-  await expect(page.getByTestId("consent-sent")).toContainText("Exactly what the next report would send:");
-  expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+  await expect(sent).toContainText("Anonymous statistics are on.");
+  // Granting made this week's interest report: the panel shows exactly what will be sent.
+  const pre = page.getByTestId("consent-preview");
+  const body = await page.evaluate(() => window.tailor.reports.preview().body);
+  await expect(pre).toHaveText(body);
+  const report = JSON.parse(body);
+  expect(Object.keys(report)).toEqual(["v", "shop", "kind", "period", "mechanism", "epsilon", "domain", "value"]);
+  expect(report).toMatchObject({ v: 1, shop: SHOP, kind: "interest", mechanism: "grr", epsilon: 1, domain: 4 });
+  await expect(page.getByTestId("consent-budget")).toContainText("1 of 2 used.");
+  await expect(page.getByTestId("consent-sent-kinds").getByRole("listitem").first()).toContainText("done for this week");
+
+  // Withdrawing drops it at once.
+  await toggle(page, "analytics").click();
+  await expect(pre).toHaveCount(0);
+  expect(await page.evaluate(() => window.tailor.reports.preview().body)).toBe("");
 });
 
 test("erase everything: a confirm step inside the widget, then no Tailor key remains", async ({ page }) => {

@@ -25,12 +25,71 @@ export interface TailorOptions {
   consentExpiryDays?: number;
   /** What changed in this policy version, in a sentence: the widget shows it when it asks again. */
   policyNote?: string;
-  /** Seeds every random choice (offer ties); default: one that turns daily. Inject one in tests. */
+  /** Seeds every random choice (offer ties); default: one that turns daily. Inject one in tests. Never the reports' noise, which always comes from the OS. */
   seed?: number;
+  /** The aggregate reports the shop wants, privatized on the device; none are sent without the `analytics` purpose. */
+  reports?: ReportsOptions;
   /** The clock, in ms since 1970 (default `Date.now`): inject one in tests. */
   clock?: () => number;
   /** Where to load the wasm from (default: next to this module). */
   wasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module;
+}
+
+/**
+ * The reports a shop declares. Each kind is sent at most once a week (Monday to Sunday,
+ * UTC), randomized on the device with local differential privacy.
+ * @example
+ * ```js
+ * reports: {
+ *   endpoint: "/tailor/reports",
+ *   kinds: [
+ *     { name: "interest", measure: "topCategory", buckets: ["Produce", "Bakery", "Deli"] },
+ *     { name: "basket", measure: "basketSize", bounds: [1, 5, 10, 20], epsilon: 0.5 },
+ *     { name: "clicked", measure: "personalizedClick", epsilon: 0.5 },
+ *   ],
+ * }
+ * ```
+ */
+export interface ReportsOptions {
+  /** Where reports are POSTed (text/plain, one JSON per line): a path on this site or a URL. */
+  endpoint: string;
+  kinds: ReportKind[];
+  /** Largest ε of one report (default 1). */
+  maxEpsilonPerReport?: number;
+  /** Largest ε of all reports of one week together (default 2, at most 8); a report that would exceed it is not made. */
+  maxEpsilonPerPeriod?: number;
+}
+
+/** One report kind: what it measures, over which buckets, at which ε. */
+export type ReportKind = {
+  /** Letters, digits, `-`, `_`; unique. */
+  name: string;
+  /** ε of this report (default: `maxEpsilonPerReport`). Lower: more noise, more privacy. */
+  epsilon?: number;
+  /** Overrides the randomizer chosen by domain size. */
+  mechanism?: "grr" | "oue" | "olh";
+} & (
+  /** The declared category with the shopper's strongest interest (or "other"), this week. */
+  | { measure: "topCategory"; buckets: string[] }
+  /** Items in the largest one-day basket of last week, by lower bounds. */
+  | { measure: "basketSize"; bounds: number[] }
+  /** Whether the shopper clicked a slot Tailor personalized last week (`track({ ..., personalized: true })`). */
+  | { measure: "personalizedClick" }
+  /** The declared offer group (`group` of an offer) the shopper redeemed most last week, or "none". */
+  | { measure: "offerGroup"; groups: string[] }
+);
+
+/** What `reports.preview()` shows: the exact bytes of the next send, and what is declared. */
+export interface ReportsPreview {
+  endpoint: string | null;
+  /** The analytics purpose is granted: the pending reports will be sent. */
+  sending: boolean;
+  /** Exactly what the next send carries: the pending reports, one JSON per line ("" when none). */
+  body: string;
+  reports: string[];
+  kinds: { name: string; measure: string; epsilon: string; mechanism: "grr" | "oue" | "olh"; buckets: string[]; reported: boolean }[];
+  /** This week's spend on this device (ε as exact decimal strings). */
+  budget: { period: string; spent: string; cap: string } | null;
 }
 
 /** A catalogue item as the shop's server sends it. Only `id` is required. */
@@ -72,9 +131,11 @@ export interface LoadSummary {
 }
 
 export type TailorEvent =
-  | { type: "view" | "dismiss"; item: string; at?: number }
-  | { type: "search"; query: string; item: string; at?: number }
-  | { type: "cart" | "purchase"; item: string; quantity?: number; at?: number };
+  | { type: "view"; item: string; at?: number; personalized?: boolean }
+  | { type: "dismiss"; item: string; at?: number }
+  | { type: "search"; query: string; item: string; at?: number; personalized?: boolean }
+  | { type: "cart"; item: string; quantity?: number; at?: number; personalized?: boolean }
+  | { type: "purchase"; item: string; quantity?: number; at?: number };
 
 /**
  * What `track` did: nothing is recorded without consent, for a sensitive item without the
@@ -133,6 +194,8 @@ export interface Offer {
   capPerShopper?: number;
   /** Never offered without the shopper's `sensitive` purpose (also inferred from its categories and items). */
   sensitive?: boolean;
+  /** The family of offers it belongs to: what an `offerGroup` report counts. */
+  group?: string;
   [display: string]: unknown;
 }
 
@@ -341,6 +404,20 @@ export declare class Tailor extends EventTarget {
   /** Records that the shopper used an offer (its cap, its fatigue); false when nothing was recorded. */
   offerRedeemed(id: string): boolean;
 
+  readonly reports: {
+    /**
+     * What the next send would carry, byte for byte, what the shop declared, and this
+     * week's privacy budget. Empty `body` without the analytics purpose.
+     * @example
+     * ```js
+     * const { body, budget } = tailor.reports.preview();
+     * ```
+     */
+    preview(): ReportsPreview;
+    /** Sends the pending reports now (also done when the page is hidden or left). */
+    flush(): { sent: number; via: "beacon" | "fetch" | null };
+  };
+
   /** Everything Tailor keeps for this shop: stored keys, consent log, profile in words. */
   exportData(): TailorExport;
 
@@ -357,5 +434,7 @@ export declare class Tailor extends EventTarget {
    * `forget()`, or another tab's events. Re-rank on it.
    */
   addEventListener(type: "change", listener: (e: CustomEvent<{ origin: "this-page" | "other-tab" }>) => void, options?: boolean | AddEventListenerOptions): void;
+  /** Fires when reports were handed to the browser to send. */
+  addEventListener(type: "reportsent", listener: (e: CustomEvent<{ sent: number; via: "beacon" | "fetch" | null }>) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
 }

@@ -17,6 +17,7 @@ export class Tailor extends EventTarget {
   #core;
   #clock;
   #onStorage;
+  #onHide;
 
   /**
    * Opens Tailor for a shop: loads the wasm, reads consent and profile from storage.
@@ -63,6 +64,13 @@ export class Tailor extends EventTarget {
       this.#changed(JSON.stringify(this.consent.get()) !== before, "other-tab");
     };
     globalThis.addEventListener?.("storage", this.#onStorage);
+    // Reports leave when the shopper leaves or hides the page (what sendBeacon is for):
+    // until then they wait, visible in `reports.preview()`, and a withdrawal drops them.
+    this.#onHide = (e) => {
+      if (e.type === "pagehide" || globalThis.document?.visibilityState === "hidden") this.reports.flush();
+    };
+    globalThis.addEventListener?.("pagehide", this.#onHide);
+    globalThis.document?.addEventListener?.("visibilitychange", this.#onHide);
 
     const self = this;
     /** The shopper's consent per purpose. */
@@ -90,6 +98,40 @@ export class Tailor extends EventTarget {
         return allowed;
       },
     });
+    /** The privatized reports the shop declared (`reports` option), under the analytics purpose. */
+    this.reports = Object.freeze({
+      /** What would be sent, byte for byte (`body`), what the shop declared, the budget. */
+      preview: () => self.#core.previewReports(self.#clock()),
+      /**
+       * Sends the pending reports now (they are also sent when the page is hidden or left).
+       * Returns how many left, and how: by `navigator.sendBeacon`, else `fetch` with keepalive.
+       */
+      flush() {
+        const lines = self.#core.takeReports(self.#clock());
+        if (lines.length === 0) return { sent: 0, via: null };
+        const { endpoint } = self.#core.previewReports(self.#clock());
+        const body = lines.join("\n");
+        let via = "beacon";
+        try {
+          // A string body goes as text/plain, a CORS-safelisted type: no preflight.
+          if (globalThis.navigator?.sendBeacon?.(endpoint, body) !== true) via = null;
+        } catch {
+          via = null;
+        }
+        if (!via && typeof globalThis.fetch === "function") {
+          via = "fetch";
+          globalThis.fetch(endpoint, { method: "POST", body, keepalive: true, credentials: "omit", headers: { "content-type": "text/plain" } }).catch(() => {});
+        }
+        self.dispatchEvent(new CustomEvent("reportsent", { detail: { sent: lines.length, via } }));
+        return { sent: lines.length, via };
+      },
+    });
+    this.#prepareReports();
+  }
+
+  /** Makes the reports that are due (nothing without the analytics purpose). */
+  #prepareReports() {
+    this.#core.prepareReports(this.#clock());
   }
 
   /** Storage mode, consent, catalogue size, last error (never profile contents). */
@@ -148,13 +190,19 @@ export class Tailor extends EventTarget {
   /** `consentchange` when consent changed; `change` whenever what Tailor keeps changed
    *  other than by this page's own `track` (consent, forget, another tab's events). */
   #changed(consentChanged, origin) {
-    if (consentChanged) this.dispatchEvent(new CustomEvent("consentchange", { detail: this.consent.get() }));
+    if (consentChanged) {
+      this.#prepareReports();
+      this.dispatchEvent(new CustomEvent("consentchange", { detail: this.consent.get() }));
+    }
     this.dispatchEvent(new CustomEvent("change", { detail: { origin } }));
   }
 
   /** Stops listening to other tabs and frees the wasm memory. The instance is unusable after. */
   close() {
+    this.reports.flush();
     globalThis.removeEventListener?.("storage", this.#onStorage);
+    globalThis.removeEventListener?.("pagehide", this.#onHide);
+    globalThis.document?.removeEventListener?.("visibilitychange", this.#onHide);
     if (current === this) current = null;
     this.#core.free();
   }

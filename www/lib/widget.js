@@ -51,10 +51,21 @@ const STRINGS = {
     dismissed: (n) => `${n} ${n === 1 ? "product" : "products"} marked “not interested”.`,
     kinds: { view: "Viewed", search: "Found by search", cart: "Added to basket", purchase: "Bought", dismiss: "Not interested" },
     times: (n) => `bought ${n} ${n === 1 ? "time" : "times"}`,
-    sentTitle: "What would be sent to the shop",
+    sentTitle: "What is shared with the shop",
     sentNone: "Nothing. This shop has no statistics set up, so nothing about you leaves this browser.",
-    sentOn: "Exactly what the next report would send:",
-    sentOff: "Anonymous statistics are off, so none of this is sent. If you switch them on, the next report would send exactly:",
+    sentOn: "Anonymous statistics are on. At most once a week each, this browser sends the shop:",
+    sentOff: "Anonymous statistics are off: nothing here is counted or sent. If you switch them on, at most once a week each, this browser would send the shop:",
+    measures: {
+      topCategory: "Which of a few departments interests you most",
+      basketSize: "How many items your largest basket of last week held, as a range",
+      personalizedClick: "Whether you clicked a product Tailor placed for you last week",
+      offerGroup: "Which kind of offer you used most last week",
+    },
+    kindMeta: (k) => `randomized here before it leaves (ε ${k.epsilon})${k.reported ? " · done for this week" : ""}`,
+    randomized: "Each answer is randomized in this browser first, so the shop can never tell your true answer from a random one; it only learns totals over many shoppers. No identifier, no time finer than the week, nothing from sensitive categories.",
+    budget: (b) => `Privacy budget of the week of ${b.period}: ${b.spent} of ${b.cap} used.`,
+    nextSend: "The next send, byte for byte",
+    nothingPending: "Nothing is waiting to be sent.",
     sentLabel: "Report preview",
     dataTitle: "Your data",
     dataText: "Download a copy of everything Tailor keeps for this shop, or erase all of it.",
@@ -117,10 +128,21 @@ const STRINGS = {
     dismissed: (n) => (n === 1 ? "1 produit marqué « pas intéressé »." : `${n} produits marqués « pas intéressé ».`),
     kinds: { view: "Consulté", search: "Trouvé par recherche", cart: "Ajouté au panier", purchase: "Acheté", dismiss: "Pas intéressé" },
     times: (n) => `acheté ${n} fois`,
-    sentTitle: "Ce qui serait envoyé à la boutique",
+    sentTitle: "Ce qui est partagé avec la boutique",
     sentNone: "Rien. Cette boutique n’a configuré aucune statistique : rien sur vous ne quitte ce navigateur.",
-    sentOn: "Exactement ce qu’enverrait le prochain rapport :",
-    sentOff: "Les statistiques anonymes sont désactivées : rien de ceci n’est envoyé. Si vous les activez, le prochain rapport enverrait exactement :",
+    sentOn: "Les statistiques anonymes sont activées. Au plus une fois par semaine chacun, ce navigateur envoie à la boutique :",
+    sentOff: "Les statistiques anonymes sont désactivées : rien ici n’est compté ni envoyé. Si vous les activez, au plus une fois par semaine chacun, ce navigateur enverrait à la boutique :",
+    measures: {
+      topCategory: "Le rayon qui vous intéresse le plus, parmi quelques-uns",
+      basketSize: "Le nombre d’articles de votre plus gros panier de la semaine passée, par tranche",
+      personalizedClick: "Si vous avez cliqué un produit placé pour vous par Tailor la semaine passée",
+      offerGroup: "Le type d’offre que vous avez le plus utilisé la semaine passée",
+    },
+    kindMeta: (k) => `brouillé ici avant de partir (ε ${k.epsilon})${k.reported ? " · fait pour cette semaine" : ""}`,
+    randomized: "Chaque réponse est d’abord brouillée dans ce navigateur : la boutique ne peut jamais distinguer votre vraie réponse d’une réponse au hasard ; elle n’apprend que des totaux sur de nombreux clients. Aucun identifiant, rien de plus précis que la semaine, rien des catégories sensibles.",
+    budget: (b) => `Budget de confidentialité de la semaine du ${b.period} : ${b.spent} sur ${b.cap} utilisé.`,
+    nextSend: "Le prochain envoi, octet par octet",
+    nothingPending: "Rien n’attend d’être envoyé.",
     sentLabel: "Aperçu du rapport",
     dataTitle: "Vos données",
     dataText: "Téléchargez une copie de tout ce que Tailor conserve pour cette boutique, ou effacez tout.",
@@ -341,7 +363,7 @@ export class TailorConsentElement extends HTMLElement {
 
   #attach(t) {
     if (t === this.#tailor) return;
-    for (const [type, fn] of [["change", this.#onTailor], ["consentchange", this.#onConsent]]) {
+    for (const [type, fn] of [["change", this.#onTailor], ["consentchange", this.#onConsent], ["reportsent", this.#onTailor]]) {
       this.#tailor?.removeEventListener(type, fn);
       t?.addEventListener(type, fn);
     }
@@ -727,17 +749,23 @@ export class TailorConsentElement extends HTMLElement {
   }
 
   #sent(s, t) {
-    const reports = this.#tailor.reports;
-    if (typeof reports?.preview !== "function") return [h("p", { class: "muted", "data-testid": "consent-sent-none", text: t.sentNone })];
-    let out;
+    let p;
     try {
-      out = reports.preview();
-      if (out instanceof Uint8Array || out instanceof ArrayBuffer) out = new TextDecoder().decode(out);
-      else if (typeof out !== "string") out = JSON.stringify(out, null, 2);
+      p = this.#tailor.reports?.preview?.();
     } catch (err) {
-      out = String(err?.message ?? err);
+      return [h("p", { class: "muted", text: String(err?.message ?? err) })];
     }
-    return [h("p", { class: "muted", text: s.analytics ? t.sentOn : t.sentOff }), h("pre", { tabindex: "0", "aria-label": t.sentLabel, "data-testid": "consent-preview", text: out })];
+    if (!p?.kinds?.length) return [h("p", { class: "muted", "data-testid": "consent-sent-none", text: t.sentNone })];
+    const kinds = p.kinds.map((k) => h("li", { class: "row" }, h("span", { class: "nm" }, t.measures[k.measure] ?? k.name, h("small", { text: t.kindMeta(k) }))));
+    const out = [h("p", { class: "muted", text: s.analytics ? t.sentOn : t.sentOff }), h("ul", { "data-testid": "consent-sent-kinds" }, kinds), h("p", { class: "muted", text: t.randomized })];
+    if (s.analytics && p.budget) out.push(h("p", { class: "muted", "data-testid": "consent-budget", text: t.budget(p.budget) }));
+    if (s.analytics) {
+      out.push(
+        h("h4", { text: t.nextSend }),
+        p.body ? h("pre", { tabindex: "0", "aria-label": t.sentLabel, "data-testid": "consent-preview", text: p.body }) : h("p", { class: "muted", "data-testid": "consent-preview-empty", text: t.nothingPending }),
+      );
+    }
+    return out;
   }
 }
 
