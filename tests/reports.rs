@@ -109,42 +109,34 @@ fn consent(e: &mut Engine<Shared>, personalization: bool, analytics: bool, now: 
     );
 }
 
-fn track(e: &mut Engine<Shared>, kind: &str, item: &str, now: i64) {
-    e.track(
-        EventInput {
-            kind: Some(kind.into()),
-            item: Some(item.into()),
-            ..Default::default()
-        },
-        now,
-    )
-    .unwrap();
+fn event(e: &mut Engine<Shared>, kind: &str, item: &str, now: i64, more: EventInput) {
+    let input = EventInput {
+        kind: Some(kind.into()),
+        item: Some(item.into()),
+        ..more
+    };
+    e.track(input, now).unwrap();
 }
 
+fn track(e: &mut Engine<Shared>, kind: &str, item: &str, now: i64) {
+    event(e, kind, item, now, EventInput::default());
+}
+
+/// A view of an item in a slot Tailor ranked.
 fn click(e: &mut Engine<Shared>, item: &str, now: i64) {
-    e.track(
-        EventInput {
-            kind: Some("view".into()),
-            item: Some(item.into()),
-            personalized: Some(true),
-            ..Default::default()
-        },
-        now,
-    )
-    .unwrap();
+    let more = EventInput {
+        personalized: Some(true),
+        ..Default::default()
+    };
+    event(e, "view", item, now, more);
 }
 
 fn buy(e: &mut Engine<Shared>, item: &str, quantity: f64, now: i64) {
-    e.track(
-        EventInput {
-            kind: Some("purchase".into()),
-            item: Some(item.into()),
-            quantity: Some(quantity),
-            ..Default::default()
-        },
-        now,
-    )
-    .unwrap();
+    let more = EventInput {
+        quantity: Some(quantity),
+        ..Default::default()
+    };
+    event(e, "purchase", item, now, more);
 }
 
 /// Makes what is due and takes it, parsed.

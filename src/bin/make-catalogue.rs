@@ -345,18 +345,9 @@ mod tool {
         Ok(now_ms.div_euclid(DAY_MS) * DAY_MS)
     }
 
-    /// `YYYY-MM-DD` of a UTC midnight (civil from days, Howard Hinnant's algorithm).
+    /// `YYYY-MM-DD` of a UTC midnight.
     fn iso_day(ms: i64) -> String {
-        let z = ms.div_euclid(DAY_MS) + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + i64::from(m <= 2);
-        format!("{y:04}-{m:02}-{d:02}")
+        tailor::core::ldp::date(ms.div_euclid(DAY_MS))
     }
 
     fn median(mut v: Vec<f64>) -> Option<f64> {

@@ -48,3 +48,14 @@ export async function viewItem(page, id) {
   await page.getByTestId("detail-close").click();
   await expect(page.getByTestId("detail")).toBeHidden();
 }
+
+/** Opens the demo's privacy panel (the consent widget) from its header button. */
+export async function openPanel(page) {
+  await page.getByTestId("privacy-button").click();
+  await expect(page.getByTestId("consent-panel")).toBeVisible();
+}
+
+export async function closePanel(page) {
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("consent-panel")).toBeHidden();
+}

@@ -2,7 +2,7 @@
 // this order" and "Your offers" in the basket) in Chromium, with the real pool that
 // `make-catalogue` derives from the Complete Journey data (www/data/offers.json).
 // Run: npx playwright test tests/e2e/offers.spec.mjs (the package must be built into pkg/).
-import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem } from "./fixture.mjs";
+import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem, openPanel, closePanel } from "./fixture.mjs";
 import { readFileSync } from "node:fs";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -152,14 +152,6 @@ async function grantConsent(page) {
   await expect(page.getByTestId("offers-sub")).toHaveText(/Picked for you/);
 }
 
-async function openPanel(page) {
-  await page.getByTestId("privacy-button").click();
-  await expect(page.getByTestId("consent-panel")).toBeVisible();
-}
-async function closePanel(page) {
-  await page.keyboard.press("Escape");
-  await expect(page.getByTestId("consent-panel")).toBeHidden();
-}
 const sensitiveSwitch = (page) => page.getByRole("switch", { name: "Sensitive categories", exact: true });
 
 async function openBasket(page) {

@@ -5,7 +5,7 @@
 // showed, at most once per kind per week. The collector (scripts/serve.mjs) writes them
 // to a file, and the native decoder reads that file.
 // Run: npx playwright test tests/e2e/reports.spec.mjs (the package must be built into pkg/).
-import { test, expect, card, viewItem } from "./fixture.mjs";
+import { test, expect, card, viewItem, openPanel, closePanel } from "./fixture.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -84,16 +84,6 @@ async function openShop(page) {
 async function reload(page) {
   await page.reload();
   await page.evaluate(() => window.tailorDemo.ready);
-}
-
-async function openPanel(page) {
-  await page.getByTestId("privacy-button").click();
-  await expect(page.getByTestId("consent-panel")).toBeVisible();
-}
-
-async function closePanel(page) {
-  await page.keyboard.press("Escape");
-  await expect(page.getByTestId("consent-panel")).toBeHidden();
 }
 
 const analyticsSwitch = (page) => page.getByRole("switch", { name: "Anonymous statistics", exact: true });
