@@ -68,6 +68,12 @@ pub const DEFAULT_EPSILON_PER_PERIOD: MicroEpsilon = 2 * MICRO;
 /// No configuration may allow more than this per period: past it, LDP protects little.
 pub const MAX_EPSILON_PER_PERIOD: MicroEpsilon = 8 * MICRO;
 const MAX_KINDS: usize = 16;
+const MEASURES: [&str; 4] = [
+    "topCategory",
+    "basketSize",
+    "personalizedClick",
+    "offerGroup",
+];
 const MAX_NAME: usize = 40;
 /// Offer groups the device keeps counts for in one period.
 const MAX_GROUPS_COUNTED: usize = 32;
@@ -226,7 +232,14 @@ impl ReportsConfig {
                 ("bounds", input.bounds.is_some(), "basketSize"),
                 ("groups", input.groups.is_some(), "offerGroup"),
             ] {
-                if given && input.measure.as_deref().is_some_and(|m| m != owner) {
+                // (An unknown measure is reported below, as itself.)
+                let known = |m: &str| MEASURES.contains(&m);
+                if given
+                    && input
+                        .measure
+                        .as_deref()
+                        .is_some_and(|m| m != owner && known(m))
+                {
                     let mut expected = String::from("only a ");
                     expected.push_str(owner);
                     expected.push_str(" kind takes it");

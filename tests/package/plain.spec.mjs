@@ -193,3 +193,38 @@ test("a string where a list or map is expected is explained, not a leaked TypeEr
     expect(r[name].message, name).toMatch(/expected a list/);
   }
 });
+
+// The `reports` declaration is checked as a whole before anything opens: every mistake
+// names its place, from the JS reader (types, unknown fields) or the core (values).
+test("a bad reports declaration names the field at fault", async ({ page }) => {
+  const r = await withTailor(page, async () => {
+    const open = (reports) => caught(() => Tailor.open({ shop: "x", policyVersion: "2026-11", reports }));
+    const kind = { name: "interest", measure: "topCategory", buckets: ["Produce", "Dairy"] };
+    return {
+      endpoint: await open({ kinds: [kind] }),
+      kindsType: await open({ endpoint: "/r", kinds: kind }),
+      unknown: await open({ endpoint: "/r", kinds: [{ ...kind, bucket: ["Produce"] }] }),
+      measure: await open({ endpoint: "/r", kinds: [{ ...kind, measure: "favourites" }] }),
+      epsilon: await open({ endpoint: "/r", kinds: [{ ...kind, epsilon: 3 }] }),
+      epsilonType: await open({ endpoint: "/r", kinds: [{ ...kind, epsilon: "1" }] }),
+      bounds: await open({ endpoint: "/r", kinds: [{ name: "basket", measure: "basketSize", bounds: [1, 10, 5] }] }),
+      sensitiveBucket: await caught(() => Tailor.open({ shop: "x", policyVersion: "2026-11", sensitive: { categories: ["Dairy"] }, reports: { endpoint: "/r", kinds: [kind] } })),
+      cap: await open({ endpoint: "/r", kinds: [kind], maxEpsilonPerPeriod: 0.5 }),
+    };
+  });
+  const expected = {
+    endpoint: /^reports\.endpoint: missing or not a URL/,
+    kindsType: /^options\.reports\.kinds: expected a list/,
+    unknown: /^options\.reports\.kinds\[0\]\.bucket: /,
+    measure: /^reports\.kinds\[0\]\.measure: "favourites" is not a measure; expected one of topCategory/,
+    epsilon: /^reports\.kinds\[0\]\.epsilon: .*at most 1$/,
+    epsilonType: /^options\.reports\.kinds\[0\]\.epsilon: expected a number/,
+    bounds: /^reports\.kinds\[0\]\.bounds\[2\]: 5 is not a whole number/,
+    sensitiveBucket: /^reports\.kinds\[0\]\.buckets\[1\]: "Dairy" is a sensitive category/,
+    cap: /^reports\.maxEpsilonPerReport: is above maxEpsilonPerPeriod/,
+  };
+  for (const [name, pattern] of Object.entries(expected)) {
+    expect(r[name], name).toMatchObject({ threw: true, isError: true });
+    expect(r[name].message, name).toMatch(pattern);
+  }
+});
