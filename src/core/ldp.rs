@@ -53,7 +53,12 @@ pub struct OsRandom;
 impl Random for OsRandom {
     fn next_u64(&mut self) -> u64 {
         // A browser without a CSPRNG cannot privatize: a panic is better than weak noise.
-        getrandom::u64().expect("the OS random number generator failed")
+        // Not `expect`: formatting the error with Debug would ship core's Debug
+        // machinery (PadAdapter, str escaping) for a message no one sees.
+        match getrandom::u64() {
+            Ok(n) => n,
+            Err(_) => panic!("the OS random number generator failed"),
+        }
     }
 }
 
@@ -224,7 +229,7 @@ impl Report {
     pub fn to_json(&self) -> String {
         let mut s = String::with_capacity(160);
         s.push_str("{\"v\":");
-        push_u64(&mut s, FORMAT_VERSION as u64);
+        push_int(&mut s, FORMAT_VERSION as i64);
         s.push_str(",\"shop\":\"");
         s.push_str(&self.shop);
         s.push_str("\",\"kind\":\"");
@@ -236,11 +241,11 @@ impl Report {
         s.push_str("\",\"epsilon\":");
         s.push_str(&epsilon_text(self.epsilon));
         s.push_str(",\"domain\":");
-        push_u64(&mut s, self.domain as u64);
+        push_int(&mut s, self.domain as i64);
         match &self.data {
             Privatized::Grr { value } => {
                 s.push_str(",\"value\":");
-                push_u64(&mut s, *value as u64);
+                push_int(&mut s, *value as i64);
             }
             Privatized::Oue { bits } => {
                 s.push_str(",\"bits\":\"");
@@ -252,7 +257,7 @@ impl Report {
                     s.push_str(",\"");
                     s.push_str(name);
                     s.push_str("\":");
-                    push_u64(&mut s, *n as u64);
+                    push_int(&mut s, *n as i64);
                 }
             }
         }
@@ -261,7 +266,13 @@ impl Report {
     }
 }
 
-fn push_u64(s: &mut String, mut n: u64) {
+/// Appends `n` in decimal, exactly as `Display` would: the report, ledger and count
+/// codecs use this one loop instead of each pulling in `to_string`/`format!` code.
+pub fn push_int(s: &mut String, n: i64) {
+    if n < 0 {
+        s.push('-');
+    }
+    let mut n = n.unsigned_abs();
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -278,7 +289,7 @@ fn push_u64(s: &mut String, mut n: u64) {
 /// ε in decimal, shortest form: 1, 0.5, 0.125.
 pub fn epsilon_text(epsilon: MicroEpsilon) -> String {
     let mut s = String::new();
-    push_u64(&mut s, (epsilon / MICRO) as u64);
+    push_int(&mut s, (epsilon / MICRO) as i64);
     let mut frac = epsilon % MICRO;
     if frac > 0 {
         s.push('.');
@@ -332,13 +343,13 @@ pub fn date(day: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     let mut s = String::with_capacity(10);
-    push_u64(&mut s, y.max(0) as u64);
+    push_int(&mut s, y.max(0));
     for part in [m, d] {
         s.push('-');
         if part < 10 {
             s.push('0');
         }
-        push_u64(&mut s, part as u64);
+        push_int(&mut s, part);
     }
     s
 }
@@ -437,7 +448,7 @@ impl Tally {
     pub fn new(mechanism: Mechanism, domain: u32, epsilon: MicroEpsilon) -> Result<Tally, Error> {
         if !(2..=MAX_DOMAIN).contains(&domain) {
             let mut expected = String::from("expected 2 to ");
-            push_u64(&mut expected, MAX_DOMAIN as u64);
+            push_int(&mut expected, MAX_DOMAIN as i64);
             expected.push_str(" buckets");
             return Err(Error::invalid("domain", expected));
         }
@@ -505,9 +516,9 @@ impl Tally {
             Privatized::Oue { bits } => {
                 if bits.len() != self.domain as usize {
                     let mut expected = String::from("expected one bit per bucket (");
-                    push_u64(&mut expected, self.domain as u64);
+                    push_int(&mut expected, self.domain as i64);
                     expected.push_str("), got ");
-                    push_u64(&mut expected, bits.len() as u64);
+                    push_int(&mut expected, bits.len() as i64);
                     return Err(Error::invalid("bits", expected));
                 }
                 for (count, &bit) in self.support.iter_mut().zip(bits) {
@@ -525,7 +536,7 @@ impl Tally {
                     let mut expected = String::from("expected a hash range of at least 2");
                     if self.g != 0 {
                         expected.push_str(", the same as the rest of the stream (");
-                        push_u64(&mut expected, self.g as u64);
+                        push_int(&mut expected, self.g as i64);
                         expected.push(')');
                     }
                     return Err(Error::invalid("g", expected));
@@ -581,9 +592,9 @@ impl Tally {
 
 fn out_of_range(field: &str, value: u32, range: u32) -> Error {
     let mut expected = String::from("expected 0 to ");
-    push_u64(&mut expected, range as u64 - 1);
+    push_int(&mut expected, range as i64 - 1);
     expected.push_str(", got ");
-    push_u64(&mut expected, value as u64);
+    push_int(&mut expected, value as i64);
     Error::invalid(field, expected)
 }
 

@@ -120,13 +120,22 @@ impl Measure {
                 l.push("other".into());
                 l
             }
+            // "1-4", "5", "20+": built with `push_int`, as the codecs are, not `format!`.
             Measure::BasketSize { bounds } => bounds
                 .iter()
                 .enumerate()
-                .map(|(k, b)| match bounds.get(k + 1) {
-                    Some(next) if *next == b + 1 => b.to_string(),
-                    Some(next) => format!("{b}-{}", next - 1),
-                    None => format!("{b}+"),
+                .map(|(k, &b)| {
+                    let mut l = String::new();
+                    ldp::push_int(&mut l, i64::from(b));
+                    match bounds.get(k + 1) {
+                        Some(&next) if next == b + 1 => {}
+                        Some(&next) => {
+                            l.push('-');
+                            ldp::push_int(&mut l, i64::from(next - 1));
+                        }
+                        None => l.push('+'),
+                    }
+                    l
                 })
                 .collect(),
             Measure::PersonalizedClick => vec!["no".into(), "yes".into()],
@@ -478,13 +487,13 @@ impl Measures {
                 i64::from(p.largest_basket),
             ] {
                 out.push(' ');
-                out.push_str(&n.to_string());
+                ldp::push_int(&mut out, n);
             }
             for (g, n) in &p.redeemed {
                 out.push(' ');
                 out.push_str(g);
                 out.push('=');
-                out.push_str(&n.to_string());
+                ldp::push_int(&mut out, i64::from(*n));
             }
         }
         out
@@ -571,9 +580,9 @@ impl Ledger {
     pub fn encode(&self) -> String {
         let mut out = String::from(LEDGER_HEADER);
         out.push('\n');
-        out.push_str(&self.start.to_string());
+        ldp::push_int(&mut out, self.start);
         out.push(' ');
-        out.push_str(&self.spent.to_string());
+        ldp::push_int(&mut out, i64::from(self.spent));
         for k in &self.kinds {
             out.push(' ');
             out.push_str(k);
