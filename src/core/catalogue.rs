@@ -1,6 +1,7 @@
 //! The catalogue the shop's server sends, validated and interned once into a compact
 //! columnar form: ranking then reads plain arrays and never allocates per item.
 
+use super::number::number_text;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -244,7 +245,10 @@ impl Catalogue {
                         index,
                         Some(&id),
                         "price",
-                        format!("{p} is not a finite, non-negative number; price ignored"),
+                        format!(
+                            "{} is not a finite, non-negative number; price ignored",
+                            number_text(p)
+                        ),
                     );
                     f32::NAN
                 }
@@ -260,7 +264,7 @@ impl Catalogue {
                         index,
                         Some(&id),
                         "popularity",
-                        format!("{p} is not a finite number; treated as 0"),
+                        format!("{} is not a finite number; treated as 0", number_text(p)),
                     );
                     0.0
                 }
@@ -276,7 +280,10 @@ impl Catalogue {
                         index,
                         Some(&id),
                         "repurchase",
-                        format!("{r} is not a share from 0 to 1; treated as 1"),
+                        format!(
+                            "{} is not a share from 0 to 1; treated as 1",
+                            number_text(r)
+                        ),
                     );
                     1.0
                 }
@@ -545,6 +552,11 @@ mod tests {
             ]
         );
         assert_eq!(s.problems[1].id.as_deref(), Some("d"));
+        // The value in JS's words, not Rust's ("inf").
+        assert_eq!(
+            s.problems[3].message,
+            "Infinity is not a finite number; treated as 0"
+        );
         assert!(c.price[c.lookup("n").unwrap() as usize].is_nan());
         // The first "d" is the one kept.
         assert_eq!(c.category_path(c.lookup("d").unwrap()), Some("x"));

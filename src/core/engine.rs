@@ -9,6 +9,7 @@ use super::catalogue::{path_is_under, Catalogue, ItemInput, LoadSummary};
 use super::consent::{self, Consent, ConsentChange, LogEntry, Purpose, ReadError, Source};
 use super::event::{EventInput, EventKind};
 use super::ldp::{self, Random};
+use super::number::number_text;
 use super::offers::{
     check_offer_id, OfferContext, OfferHistory, OfferInput, OfferPool, OfferSummary, PickedOffer,
 };
@@ -101,7 +102,10 @@ impl Config {
             Some(d) => {
                 return Err(Error::invalid(
                     "consentExpiryDays",
-                    format!("{d} is not a whole number of days from 1 to 395"),
+                    format!(
+                        "{} is not a whole number of days from 1 to 395",
+                        number_text(d)
+                    ),
                 ))
             }
         };
@@ -135,7 +139,10 @@ impl Config {
             Some(s) => {
                 return Err(Error::invalid(
                     "seed",
-                    format!("{s} is not a whole number ≥ 0 (up to 2^53 − 1)"),
+                    format!(
+                        "{} is not a whole number ≥ 0 (up to 2^53 − 1)",
+                        number_text(s)
+                    ),
                 ))
             }
         };

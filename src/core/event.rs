@@ -1,5 +1,6 @@
 //! Shopper events as the page reports them, validated before they touch the profile.
 
+use super::number::number_text;
 use super::{Error, Millis};
 use serde::Deserialize;
 
@@ -100,7 +101,8 @@ impl EventInput {
                 return Err(Error::invalid(
                     "at",
                     format!(
-                        "{t} is not a time; expected milliseconds since 1970 (like Date.now())"
+                        "{} is not a time; expected milliseconds since 1970 (like Date.now())",
+                        number_text(t)
                     ),
                 ))
             }
@@ -131,7 +133,7 @@ impl EventInput {
             Some(q) => {
                 return Err(Error::invalid(
                     "quantity",
-                    format!("{q} is not a whole number from 1 to 10000"),
+                    format!("{} is not a whole number from 1 to 10000", number_text(q)),
                 ))
             }
         };

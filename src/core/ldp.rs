@@ -309,8 +309,8 @@ pub fn micro_epsilon(field: &str, value: f64, max: MicroEpsilon) -> Result<Micro
     if value.is_finite() && micro >= 1.0 && micro <= max as f64 {
         Ok(micro as MicroEpsilon)
     } else {
-        let mut expected =
-            String::from("is not a privacy budget; expected a number above 0 and at most ");
+        let mut expected = super::number::number_text(value);
+        expected.push_str(" is not a privacy budget; expected a number above 0 and at most ");
         expected.push_str(&epsilon_text(max));
         Err(Error::invalid(field, expected))
     }

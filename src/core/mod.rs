@@ -8,6 +8,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod ldp;
+pub mod number;
 pub mod offers;
 pub mod profile;
 pub mod ranking;

@@ -23,6 +23,7 @@
 use super::catalogue::{normalize_path, path_is_under, Catalogue, MAX_REPORTED_PROBLEMS, NONE};
 use super::codec::{base64_decode, base64_encode, DecodeError, Reader, Writer};
 use super::event::EventKind;
+use super::number::number_text;
 use super::profile::decay;
 use super::ranking::{category_label, Shopper};
 use super::{Error, Millis};
@@ -158,7 +159,7 @@ impl OfferContext {
             Some(b) => {
                 return Err(Error::invalid(
                     "basketValue",
-                    format!("{b} is not a finite number ≥ 0"),
+                    format!("{} is not a finite number ≥ 0", number_text(b)),
                 ))
             }
         };
@@ -172,7 +173,10 @@ impl OfferContext {
             Some(l) => {
                 return Err(Error::invalid(
                     "limit",
-                    format!("{l} is not a whole number from 0 to {MAX_LIMIT}"),
+                    format!(
+                        "{} is not a whole number from 0 to {MAX_LIMIT}",
+                        number_text(l)
+                    ),
                 ))
             }
         };
@@ -424,7 +428,10 @@ impl OfferPool {
                             index,
                             some_id,
                             "value.percent",
-                            format!("{p} is not a number above 0 and at most 100; offer skipped"),
+                            format!(
+                                "{} is not a number above 0 and at most 100; offer skipped",
+                                number_text(p)
+                            ),
                         );
                         ok = false;
                         None
@@ -441,7 +448,10 @@ impl OfferPool {
                             index,
                             some_id,
                             "value.amount",
-                            format!("{a} is not a finite number above 0; offer skipped"),
+                            format!(
+                                "{} is not a finite number above 0; offer skipped",
+                                number_text(a)
+                            ),
                         );
                         ok = false;
                         None
@@ -483,7 +493,10 @@ impl OfferPool {
                         index,
                         some_id,
                         "minBasket",
-                        format!("{m} is not a finite number ≥ 0; offer skipped"),
+                        format!(
+                            "{} is not a finite number ≥ 0; offer skipped",
+                            number_text(m)
+                        ),
                     );
                     ok = false;
                     0.0
@@ -519,7 +532,8 @@ impl OfferPool {
                             some_id,
                             field,
                             format!(
-                                "{t} is not a time; expected milliseconds since 1970 (like Date.now()); offer skipped"
+                                "{} is not a time; expected milliseconds since 1970 (like Date.now()); offer skipped",
+                                number_text(t)
                             ),
                         );
                         ok = false;
@@ -548,7 +562,10 @@ impl OfferPool {
                         index,
                         some_id,
                         "capPerShopper",
-                        format!("{c} is not a whole number from 1 to 1000000; offer skipped"),
+                        format!(
+                            "{} is not a whole number from 1 to 1000000; offer skipped",
+                            number_text(c)
+                        ),
                     );
                     ok = false;
                     None

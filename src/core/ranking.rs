@@ -8,6 +8,7 @@
 
 use super::catalogue::{Catalogue, NONE, NO_BAND};
 use super::event::EventKind;
+use super::number::number_text;
 use super::profile::{decay, Profile};
 use super::{Error, Millis};
 use serde::{Deserialize, Serialize};
@@ -154,7 +155,7 @@ pub fn limit(req: &RankRequest, n: usize) -> Result<usize, Error> {
         Some(l) if l.is_finite() && l >= 0.0 && l.fract() == 0.0 => Ok((l as usize).min(n)),
         Some(l) => Err(Error::invalid(
             "limit",
-            format!("{l} is not a whole number ≥ 0"),
+            format!("{} is not a whole number ≥ 0", number_text(l)),
         )),
     }
 }

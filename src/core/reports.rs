@@ -10,6 +10,7 @@
 
 use super::catalogue::{normalize_path, path_is_under};
 use super::ldp::{self, Mechanism, MicroEpsilon, Random, Report, MICRO};
+use super::number::number_text;
 use super::profile::Affinities;
 use super::Error;
 use serde::Deserialize;
@@ -367,7 +368,10 @@ fn bounds(field: &str, input: Option<Vec<f64>>) -> Result<Vec<u32>, Error> {
         {
             return Err(Error::invalid(
                 format!("{field}[{k}]"),
-                format!("{b} is not a whole number from 1 to 10000 above the bound before it"),
+                format!(
+                    "{} is not a whole number from 1 to 10000 above the bound before it",
+                    number_text(b)
+                ),
             ));
         }
         out.push(b as u32);

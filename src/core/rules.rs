@@ -6,6 +6,7 @@
 //! consent. Exploration only means something with a profile, so it needs one.
 
 use super::catalogue::{normalize_path, path_is_under, Catalogue, NONE};
+use super::number::number_text;
 use super::ranking::Ranked;
 use super::Error;
 use serde::Deserialize;
@@ -85,7 +86,12 @@ fn whole(field: &str, v: f64, min: f64, max: f64) -> Result<usize, Error> {
     } else {
         Err(Error::invalid(
             field,
-            format!("{v} is not a whole number from {min} to {max}"),
+            format!(
+                "{} is not a whole number from {} to {}",
+                number_text(v),
+                number_text(min),
+                number_text(max)
+            ),
         ))
     }
 }
@@ -108,7 +114,10 @@ impl Arrangement {
                     if !(by.is_finite() && by > 0.0 && by <= 100.0) {
                         return Err(Error::invalid(
                             field("by"),
-                            format!("{by} is not a number above 0 and at most 100"),
+                            format!(
+                                "{} is not a number above 0 and at most 100",
+                                number_text(by)
+                            ),
                         ));
                     }
                     Action::Adjust(if a == "boost" { by as f32 } else { -by as f32 })
@@ -187,7 +196,7 @@ impl Arrangement {
             if !(e.is_finite() && (0.0..=0.3).contains(&e)) {
                 return Err(Error::invalid(
                     "explore",
-                    format!("{e} is not a share from 0 to 0.3"),
+                    format!("{} is not a share from 0 to 0.3", number_text(e)),
                 ));
             }
             out.explore = e as f32;

@@ -9,6 +9,7 @@
 //! booleans, null/undefined, string enums), which also makes it smaller than
 //! serde-wasm-bindgen's reader: 16 KiB less in all. Rust → JS stays serde-wasm-bindgen's.
 
+use crate::core::number::number_text;
 use js_sys::{Array, JsString, Object, JSON};
 use serde::de::{self, IntoDeserializer, Visitor};
 use std::fmt;
@@ -71,7 +72,7 @@ fn describe(v: &JsValue) -> String {
         return format!("the string {short}");
     }
     if let Some(n) = v.as_f64() {
-        return format!("the number {n}");
+        return format!("the number {}", number_text(n));
     }
     if let Some(b) = v.as_bool() {
         return b.to_string();
