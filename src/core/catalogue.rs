@@ -3,7 +3,59 @@
 
 use super::number::number_text;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The hasher of the catalogue's and the offers' string tables: Fx-style (xor a word,
+/// multiply), several times faster than std's SipHash on short ids, and smaller in the
+/// wasm. SipHash's random keys guard against HashDoS by untrusted keys; these keys come
+/// from the shop's own server (its catalogue and offers), and the worst a crafted
+/// catalogue could do is slow down its own shop's page.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.add(u64::from_le_bytes(w.try_into().unwrap()));
+        }
+        let mut tail = [0u8; 8];
+        tail[..words.remainder().len()].copy_from_slice(words.remainder());
+        self.add(u64::from_le_bytes(tail));
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(b as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    /// The product's well-mixed high bits moved down: the table picks buckets by the low ones.
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
+/// A `HashMap` with [`FastHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// `str::trim`, without its char-by-char walk when both ends are visible ASCII (every
+/// whitespace char is either ≤ ' ' or not ASCII).
+pub fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [a, .., b] if (b'!'..0x80).contains(a) && (b'!'..0x80).contains(b) => s,
+        [a] if (b'!'..0x80).contains(a) => s,
+        _ => s.trim(),
+    }
+}
 
 /// An item as the shop sends it. Every field is optional here so that one bad item is
 /// reported (with its field) instead of failing the whole catalogue.
@@ -74,14 +126,14 @@ pub struct CategoryNode {
 pub struct Catalogue {
     pub ids: Vec<Box<str>>,
     pub titles: Vec<Box<str>>,
-    index: HashMap<Box<str>, u32>,
+    index: FastMap<Box<str>, u32>,
     /// Deepest category node of each item, or [`NONE`].
     pub category: Vec<u32>,
     pub categories: Vec<CategoryNode>,
-    category_index: HashMap<Box<str>, u32>,
+    category_index: FastMap<Box<str>, u32>,
     pub brand: Vec<u32>,
     pub brands: Vec<Box<str>>,
-    brand_index: HashMap<Box<str>, u32>,
+    brand_index: FastMap<Box<str>, u32>,
     /// `NaN` where the price is unknown.
     pub price: Vec<f32>,
     /// The price band relative to the item's category (see [`relative_price_bands`]);
@@ -102,12 +154,12 @@ pub struct Catalogue {
     attr_start: Vec<u32>,
     attr_ids: Vec<u32>,
     pub attributes: Vec<Box<str>>,
-    attribute_index: HashMap<Box<str>, u32>,
+    attribute_index: FastMap<Box<str>, u32>,
     related_start: Vec<u32>,
     related_ids: Vec<u32>,
 }
 
-fn intern(names: &mut Vec<Box<str>>, index: &mut HashMap<Box<str>, u32>, name: &str) -> u32 {
+fn intern(names: &mut Vec<Box<str>>, index: &mut FastMap<Box<str>, u32>, name: &str) -> u32 {
     if let Some(&i) = index.get(name) {
         return i;
     }
@@ -119,14 +171,25 @@ fn intern(names: &mut Vec<Box<str>>, index: &mut HashMap<Box<str>, u32>, name: &
 
 /// Splits a category path into trimmed, non-empty segments joined by `/`.
 pub fn normalize_path(path: &str) -> String {
+    normal_path(path).into_owned()
+}
+
+/// [`normalize_path`], borrowing the path when it is already normal (most are).
+fn normal_path(path: &str) -> Cow<'_, str> {
+    if path
+        .split('/')
+        .all(|seg| !seg.is_empty() && trim(seg).len() == seg.len())
+    {
+        return Cow::Borrowed(path);
+    }
     let mut out = String::with_capacity(path.len());
-    for seg in path.split('/').map(str::trim).filter(|s| !s.is_empty()) {
+    for seg in path.split('/').map(trim).filter(|s| !s.is_empty()) {
         if !out.is_empty() {
             out.push('/');
         }
         out.push_str(seg);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Does `path` equal `prefix` or lie under it (`a/b` is under `a`, `ab` is not)?
@@ -161,12 +224,34 @@ impl Catalogue {
             .iter()
             .map(|p| normalize_path(p))
             .collect();
-        let mut related_raw: Vec<(usize, Vec<String>)> = Vec::new();
-        let mut input_pos: Vec<usize> = Vec::new();
+        // Sized once: growing by doubling would copy every column and leave the wasm
+        // memory (which never shrinks) at up to twice the need.
+        let n_in = items.len();
+        c.index.reserve(n_in);
+        c.ids.reserve(n_in);
+        c.titles.reserve(n_in);
+        c.category.reserve(n_in);
+        c.sensitive.reserve(n_in);
+        c.brand.reserve(n_in);
+        c.price.reserve(n_in);
+        c.popularity.reserve(n_in);
+        c.in_stock.reserve(n_in);
+        c.repurchase.reserve(n_in);
+        c.attr_start.reserve(n_in + 1);
+        // Related ids, resolved at once when they point back (most do); the rest, flagged
+        // with PENDING, index `pending` (raw ids in one buffer) until every id is known.
+        const PENDING: u32 = 1 << 31;
+        let mut related: Vec<u32> = Vec::new();
+        let mut related_end: Vec<u32> = Vec::with_capacity(n_in);
+        let mut pending = String::new();
+        let mut pending_end: Vec<u32> = Vec::new();
+        let mut input_index: Vec<u32> = Vec::with_capacity(n_in);
+        let mut key = String::new();
 
+        // Each item is consumed (and its strings freed) as it is interned.
         for (index, item) in items.into_iter().enumerate() {
-            let id = match item.id.as_deref().map(str::trim) {
-                Some(id) if !id.is_empty() => id.to_owned(),
+            let mut id = match item.id {
+                Some(id) if !trim(&id).is_empty() => id,
                 _ => {
                     problem(
                         &mut summary,
@@ -179,6 +264,9 @@ impl Catalogue {
                     continue;
                 }
             };
+            if trim(&id).len() != id.len() {
+                id = trim(&id).to_owned();
+            }
             if c.index.contains_key(id.as_str()) {
                 problem(
                     &mut summary,
@@ -192,19 +280,18 @@ impl Catalogue {
             }
             let n = c.ids.len() as u32;
             c.index.insert(id.as_str().into(), n);
-            input_pos.push(index);
+            input_index.push(index as u32);
 
-            let title = item
-                .title
-                .as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty());
-            c.titles.push(title.unwrap_or(&id).into());
+            c.titles.push(match item.title {
+                Some(t) if trim(&t).len() == t.len() && !t.is_empty() => t.into(),
+                Some(t) if !trim(&t).is_empty() => trim(&t).into(),
+                _ => id.as_str().into(),
+            });
 
             let mut path = item
                 .category
                 .as_deref()
-                .map(normalize_path)
+                .map(normal_path)
                 .unwrap_or_default();
             let sensitive_by_path =
                 !path.is_empty() && sensitive_prefixes.iter().any(|p| path_is_under(&path, p));
@@ -218,7 +305,7 @@ impl Catalogue {
                     "category",
                     "deeper than 16 levels or longer than 512 bytes; ignored".into(),
                 );
-                path.clear();
+                path = Cow::Borrowed("");
             }
             let node = if path.is_empty() {
                 NONE
@@ -229,11 +316,7 @@ impl Catalogue {
             c.sensitive
                 .push(item.sensitive.unwrap_or(false) || sensitive_by_path);
 
-            let brand = item
-                .brand
-                .as_deref()
-                .map(str::trim)
-                .filter(|b| !b.is_empty());
+            let brand = item.brand.as_deref().map(trim).filter(|b| !b.is_empty());
             c.brand
                 .push(brand.map_or(NONE, |b| intern(&mut c.brands, &mut c.brand_index, b)));
 
@@ -292,12 +375,11 @@ impl Catalogue {
             c.repurchase.push(repurchase);
 
             c.attr_start.push(c.attr_ids.len() as u32);
-            let mut key = String::new();
             for (k, v) in item.attributes.iter().flatten() {
                 key.clear();
-                key.push_str(k.trim());
+                key.push_str(trim(k));
                 key.push('=');
-                key.push_str(v.trim());
+                key.push_str(trim(v));
                 let a = intern(&mut c.attributes, &mut c.attribute_index, &key);
                 c.attr_ids.push(a);
             }
@@ -305,7 +387,7 @@ impl Catalogue {
                 .tags
                 .iter()
                 .flatten()
-                .map(|t| t.trim())
+                .map(|t| trim(t))
                 .filter(|t| !t.is_empty())
             {
                 key.clear();
@@ -314,31 +396,57 @@ impl Catalogue {
                 let a = intern(&mut c.attributes, &mut c.attribute_index, &key);
                 c.attr_ids.push(a);
             }
+            for r in item.related.iter().flatten() {
+                related.push(match c.index.get(trim(r)) {
+                    Some(&j) => j,
+                    None => {
+                        pending.push_str(r);
+                        pending_end.push(pending.len() as u32);
+                        PENDING | (pending_end.len() as u32 - 1)
+                    }
+                });
+            }
+            related_end.push(related.len() as u32);
             c.ids.push(id.into());
-            related_raw.push((index, item.related.unwrap_or_default()));
         }
         c.attr_start.push(c.attr_ids.len() as u32);
 
-        // Related ids can point forward, so they are resolved once every id is known.
-        for (n, (index, related)) in related_raw.into_iter().enumerate() {
+        // Related ids can point forward, so the rest are resolved once every id is known.
+        c.related_start.reserve(c.ids.len() + 1);
+        c.related_ids.reserve(related.len());
+        let mut from = 0;
+        for (n, &end) in related_end.iter().enumerate() {
             c.related_start.push(c.related_ids.len() as u32);
             let mut kept = 0;
-            for r in related {
-                match c.index.get(r.trim()) {
-                    Some(&j) if j as usize != n && kept < MAX_RELATED => {
+            for &r in &related[from..end as usize] {
+                let found = if r & PENDING == 0 {
+                    Ok(r)
+                } else {
+                    let k = (r & !PENDING) as usize;
+                    let start = if k == 0 {
+                        0
+                    } else {
+                        pending_end[k - 1] as usize
+                    };
+                    let raw = &pending[start..pending_end[k] as usize];
+                    c.index.get(trim(raw)).copied().ok_or(raw)
+                };
+                match found {
+                    Ok(j) if j as usize != n && kept < MAX_RELATED => {
                         c.related_ids.push(j);
                         kept += 1;
                     }
-                    Some(_) => {}
-                    None => problem(
+                    Ok(_) => {}
+                    Err(raw) => problem(
                         &mut summary,
-                        index,
+                        input_index[n] as usize,
                         Some(&c.ids[n]),
                         "related",
-                        format!("unknown item id \"{r}\"; dropped"),
+                        format!("unknown item id \"{raw}\"; dropped"),
                     ),
                 }
             }
+            from = end as usize;
         }
         c.related_start.push(c.related_ids.len() as u32);
 
@@ -593,6 +701,34 @@ mod tests {
         ];
         let (c, _) = Catalogue::ingest(items, &["meat/pork".into()]);
         assert_eq!(c.sensitive, vec![true, false, false]);
+    }
+
+    #[test]
+    fn fast_trim_and_paths_agree_with_std() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{b}a",
+            "a\u{b}",
+            "\u{a0}a",
+            "a\u{3000}",
+            "é",
+            "ab",
+            "a b",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+        for p in ["a/b", "a//b", " a / b ", "/a/", "", "a/\u{b}/b", "é/ü"] {
+            let std: Vec<&str> = p
+                .split('/')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            assert_eq!(normalize_path(p), std.join("/"), "{p:?}");
+        }
     }
 
     #[test]

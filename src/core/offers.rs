@@ -20,7 +20,9 @@
 //! catalogue's and the pool's interned ids; scoring an offer is then array look-ups
 //! over what it applies to, with no allocation per offer.
 
-use super::catalogue::{normalize_path, path_is_under, Catalogue, MAX_REPORTED_PROBLEMS, NONE};
+use super::catalogue::{
+    normalize_path, path_is_under, Catalogue, FastMap, MAX_REPORTED_PROBLEMS, NONE,
+};
 use super::codec::{base64_decode, base64_encode, DecodeError, Reader, Writer};
 use super::event::EventKind;
 use super::number::number_text;
@@ -29,7 +31,6 @@ use super::ranking::{category_label, Shopper};
 use super::{Error, Millis};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 const DAY_MS: Millis = 86_400_000;
 
@@ -325,21 +326,21 @@ enum Ineligible {
 #[derive(Debug, Default)]
 pub struct OfferPool {
     pub offers: Vec<Offer>,
-    index: HashMap<Box<str>, u32>,
+    index: FastMap<Box<str>, u32>,
     item_refs: Vec<u32>,
     category_refs: Vec<u32>,
     /// Distinct normalized category paths the offers name.
     pub categories: Vec<Box<str>>,
-    category_index: HashMap<Box<str>, u32>,
+    category_index: FastMap<Box<str>, u32>,
     brand_refs: Vec<u32>,
     pub brands: Vec<Box<str>>,
-    brand_index: HashMap<Box<str>, u32>,
+    brand_index: FastMap<Box<str>, u32>,
     /// Mean known price of the catalogue: the last resort to size an amount off.
     mean_price: Option<f64>,
     catalogue_len: usize,
 }
 
-fn intern(names: &mut Vec<Box<str>>, index: &mut HashMap<Box<str>, u32>, name: &str) -> u32 {
+fn intern(names: &mut Vec<Box<str>>, index: &mut FastMap<Box<str>, u32>, name: &str) -> u32 {
     if let Some(&i) = index.get(name) {
         return i;
     }
@@ -1046,7 +1047,7 @@ impl<'a> Fitter<'a> {
         let profiles = &shopper.profiles;
         let blocked = shopper.blocked;
 
-        let mut levels: HashMap<&'a str, f32> = HashMap::new();
+        let mut levels: FastMap<&'a str, f32> = FastMap::default();
         for e in profiles.iter().flat_map(|p| &p.categories.entries) {
             *levels.entry(e.key.as_str()).or_default() += decay(e.weight, e.at, now);
         }
@@ -1100,7 +1101,7 @@ impl<'a> Fitter<'a> {
             })
             .collect();
 
-        let mut brands: HashMap<&'a str, f32> = HashMap::new();
+        let mut brands: FastMap<&'a str, f32> = FastMap::default();
         for e in profiles.iter().flat_map(|p| &p.brands.entries) {
             *brands.entry(e.key.as_str()).or_default() += decay(e.weight, e.at, now);
         }

@@ -121,7 +121,7 @@ impl<'de> de::Deserializer<'de> for De {
 
     /// `undefined` and `null` are both "absent".
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if self.0.is_null() || self.0.is_undefined() {
+        if self.0.is_null_or_undefined() {
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
@@ -163,7 +163,11 @@ impl<'de> de::Deserializer<'de> for De {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0.dyn_into::<Array>() {
-            Ok(list) => visitor.visit_seq(Items { list, next: 0 }),
+            Ok(list) => visitor.visit_seq(Items {
+                len: list.length(),
+                list,
+                next: 0,
+            }),
             Err(v) => Err(De(v).expected("a list")),
         }
     }
@@ -223,8 +227,10 @@ impl<'de> de::Deserializer<'de> for De {
 }
 
 /// The elements of an array; an element's error gets `[index]` in front.
+/// (Lengths are read once: each read is a crossing into JS, per element.)
 struct Items {
     list: Array,
+    len: u32,
     next: u32,
 }
 
@@ -243,7 +249,7 @@ impl<'de> de::SeqAccess<'de> for Items {
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
         let k = self.next;
-        if k >= self.list.length() {
+        if k >= self.len {
             return Ok(None);
         }
         self.next += 1;
@@ -256,14 +262,17 @@ impl<'de> de::SeqAccess<'de> for Items {
 /// The `[key, value]` pairs of `Object.entries`; a value's error gets `.key` in front.
 struct Entries {
     pairs: Array,
+    len: u32,
     next: u32,
     pair: Array,
 }
 
 impl Entries {
     fn new(object: &Object) -> Self {
+        let pairs = Object::entries(object);
         Entries {
-            pairs: Object::entries(object),
+            len: pairs.length(),
+            pairs,
             next: 0,
             pair: JsValue::UNDEFINED.unchecked_into(), // set by next_key_seed before use
         }
@@ -285,7 +294,7 @@ impl<'de> de::MapAccess<'de> for Entries {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        if self.next >= self.pairs.length() {
+        if self.next >= self.len {
             return Ok(None);
         }
         self.pair = self.pairs.get(self.next).unchecked_into();
