@@ -344,3 +344,51 @@ pub fn rees46_interactions(
     }
     Ok((out, meta))
 }
+
+/// Departments shown in the shop, with the names shoppers see. Fuel, coupons and
+/// store supplies are not products a shop grid would show.
+pub const DEPARTMENTS: &[(&str, &str)] = &[
+    ("GROCERY", "Grocery"),
+    ("DRUG GM", "Health & home"),
+    ("PRODUCE", "Produce"),
+    ("MEAT-PCKGD", "Packaged meat"),
+    ("DELI", "Deli"),
+    ("MEAT", "Meat"),
+    ("NUTRITION", "Nutrition"),
+    ("PASTRY", "Bakery"),
+    ("COSMETICS", "Cosmetics"),
+    ("SEAFOOD-PCKGD", "Packaged seafood"),
+    ("SEAFOOD", "Seafood"),
+    ("FLORAL", "Floral"),
+    ("SPIRITS", "Spirits"),
+    ("SALAD BAR", "Salad bar"),
+    ("GARDEN CENTER", "Garden"),
+];
+
+/// Items bought together, as a shop's server would compute `related`: for every pair of
+/// items with at least `min_co_buyers` households in common, the cosine of their buyer
+/// sets, listed under both items. `baskets` maps a household to the items it bought.
+pub fn co_purchase<'a>(
+    baskets: &mut std::collections::BTreeMap<&'a str, Vec<&'a str>>,
+    buyers: &HashMap<&str, std::collections::HashSet<&str>>,
+    min_co_buyers: u32,
+) -> HashMap<&'a str, Vec<(f64, &'a str)>> {
+    let mut co: HashMap<(&str, &str), u32> = HashMap::new();
+    for items in baskets.values_mut() {
+        items.sort_unstable();
+        for (i, a) in items.iter().enumerate() {
+            for b in &items[i + 1..] {
+                *co.entry((a, b)).or_default() += 1;
+            }
+        }
+    }
+    let mut related: HashMap<&str, Vec<(f64, &str)>> = HashMap::new();
+    for ((a, b), n) in co {
+        if n >= min_co_buyers {
+            let sim = f64::from(n) / ((buyers[a].len() * buyers[b].len()) as f64).sqrt();
+            related.entry(a).or_default().push((sim, b));
+            related.entry(b).or_default().push((sim, a));
+        }
+    }
+    related
+}

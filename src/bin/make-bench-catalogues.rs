@@ -54,27 +54,10 @@ mod tool {
     use std::collections::{BTreeMap, HashMap, HashSet};
     use std::path::PathBuf;
     use tailor::dataset::{
-        label, parse_timestamp, read_complete_journey, unit_prices, CjLine, CjProduct,
+        co_purchase, label, parse_timestamp, read_complete_journey, unit_prices, CjLine, CjProduct,
+        DEPARTMENTS,
     };
 
-    /// The demo shop's department names (as `make-catalogue`); others keep their own, readable.
-    const DEPARTMENTS: &[(&str, &str)] = &[
-        ("GROCERY", "Grocery"),
-        ("DRUG GM", "Health & home"),
-        ("PRODUCE", "Produce"),
-        ("MEAT-PCKGD", "Packaged meat"),
-        ("DELI", "Deli"),
-        ("MEAT", "Meat"),
-        ("NUTRITION", "Nutrition"),
-        ("PASTRY", "Bakery"),
-        ("COSMETICS", "Cosmetics"),
-        ("SEAFOOD-PCKGD", "Packaged seafood"),
-        ("SEAFOOD", "Seafood"),
-        ("FLORAL", "Floral"),
-        ("SPIRITS", "Spirits"),
-        ("SALAD BAR", "Salad bar"),
-        ("GARDEN CENTER", "Garden"),
-    ];
     const SIZES: &[(&str, usize)] = &[("1k", 1_000), ("10k", 10_000), ("92k", usize::MAX)];
     const RELATED_PER_ITEM: usize = 8;
     const MIN_CO_BUYERS: u32 = 2;
@@ -212,23 +195,7 @@ mod tool {
                 baskets.entry(h).or_default().push(&c.p.id);
             }
         }
-        let mut co: HashMap<(&str, &str), u32> = HashMap::new();
-        for items in baskets.values_mut() {
-            items.sort_unstable();
-            for (i, a) in items.iter().enumerate() {
-                for b in &items[i + 1..] {
-                    *co.entry((a, b)).or_default() += 1;
-                }
-            }
-        }
-        let mut related: HashMap<&str, Vec<(f64, &str)>> = HashMap::new();
-        for ((a, b), n) in co {
-            if n >= MIN_CO_BUYERS {
-                let sim = f64::from(n) / ((buyers[a].len() * buyers[b].len()) as f64).sqrt();
-                related.entry(a).or_default().push((sim, b));
-                related.entry(b).or_default().push((sim, a));
-            }
-        }
+        let mut related = co_purchase(&mut baskets, &buyers, MIN_CO_BUYERS);
         // The fill: the most popular items of each type and category path, in catalogue order.
         let mut top_of: HashMap<&str, Vec<&str>> = HashMap::new();
         for c in chosen {

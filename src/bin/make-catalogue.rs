@@ -58,27 +58,10 @@ mod tool {
     use std::path::{Path, PathBuf};
     use tailor::core::catalogue::{Catalogue, ItemInput};
     use tailor::core::offers::{OfferInput, OfferPool};
-    use tailor::dataset::{label, parse_timestamp, read_complete_journey, unit_prices, Table};
+    use tailor::dataset::{
+        co_purchase, label, parse_timestamp, read_complete_journey, unit_prices, Table, DEPARTMENTS,
+    };
 
-    /// Departments shown in the shop, with the names shoppers see. Fuel, coupons and
-    /// store supplies are not products a shop grid would show.
-    const DEPARTMENTS: &[(&str, &str)] = &[
-        ("GROCERY", "Grocery"),
-        ("DRUG GM", "Health & home"),
-        ("PRODUCE", "Produce"),
-        ("MEAT-PCKGD", "Packaged meat"),
-        ("DELI", "Deli"),
-        ("MEAT", "Meat"),
-        ("NUTRITION", "Nutrition"),
-        ("PASTRY", "Bakery"),
-        ("COSMETICS", "Cosmetics"),
-        ("SEAFOOD-PCKGD", "Packaged seafood"),
-        ("SEAFOOD", "Seafood"),
-        ("FLORAL", "Floral"),
-        ("SPIRITS", "Spirits"),
-        ("SALAD BAR", "Salad bar"),
-        ("GARDEN CENTER", "Garden"),
-    ];
     /// The demo shop's sensitive categories (www/shop.js passes the same to Tailor):
     /// religion-linked food, infants, tobacco, alcohol.
     const SENSITIVE: &[&str] = &[
@@ -225,23 +208,7 @@ mod tool {
                 }
             }
         }
-        let mut co: HashMap<(&str, &str), u32> = HashMap::new();
-        for items in baskets.values_mut() {
-            items.sort_unstable();
-            for (i, a) in items.iter().enumerate() {
-                for b in &items[i + 1..] {
-                    *co.entry((a, b)).or_default() += 1;
-                }
-            }
-        }
-        let mut related: HashMap<&str, Vec<(f64, &str)>> = HashMap::new();
-        for ((a, b), n) in co {
-            if n >= MIN_CO_BUYERS {
-                let sim = f64::from(n) / ((buyers[a].len() * buyers[b].len()) as f64).sqrt();
-                related.entry(a).or_default().push((sim, b));
-                related.entry(b).or_default().push((sim, a));
-            }
-        }
+        let mut related = co_purchase(&mut baskets, &buyers, MIN_CO_BUYERS);
 
         let mut shop_items = Vec::with_capacity(chosen.len());
         let items: Vec<Value> = chosen

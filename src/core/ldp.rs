@@ -11,6 +11,7 @@
 //! OLH's hash is `((a·x + b) mod 2^31−1) mod g`, a pairwise-independent family (what the
 //! OLH analysis needs) that plain integer SQL can evaluate, so a warehouse can decode too.
 
+use super::number::push_int;
 use super::Error;
 
 /// ε is accounted in whole micro-epsilons: budgets add up exactly, with no float drift.
@@ -264,26 +265,6 @@ impl Report {
         s.push('}');
         s
     }
-}
-
-/// Appends `n` in decimal, exactly as `Display` would: the report, ledger and count
-/// codecs use this one loop instead of each pulling in `to_string`/`format!` code.
-pub fn push_int(s: &mut String, n: i64) {
-    if n < 0 {
-        s.push('-');
-    }
-    let mut n = n.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    s.extend(digits[i..].iter().map(|&d| d as char));
 }
 
 /// ε in decimal, shortest form: 1, 0.5, 0.125.

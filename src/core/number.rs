@@ -158,7 +158,16 @@ fn scientific(s: &mut String, a: f64) {
     push_u64(s, e.unsigned_abs() as u64);
 }
 
-fn push_u64(s: &mut String, mut n: u64) {
+/// Appends `n` in decimal, exactly as `Display` would, without pulling in its code: the
+/// one integer writer of the wasm (report, ledger and count codecs, messages).
+pub fn push_int(s: &mut String, n: i64) {
+    if n < 0 {
+        s.push('-');
+    }
+    push_u64(s, n.unsigned_abs());
+}
+
+pub fn push_u64(s: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {

@@ -127,12 +127,12 @@ impl Measure {
                 .enumerate()
                 .map(|(k, &b)| {
                     let mut l = String::new();
-                    ldp::push_int(&mut l, i64::from(b));
+                    super::number::push_int(&mut l, i64::from(b));
                     match bounds.get(k + 1) {
                         Some(&next) if next == b + 1 => {}
                         Some(&next) => {
                             l.push('-');
-                            ldp::push_int(&mut l, i64::from(next - 1));
+                            super::number::push_int(&mut l, i64::from(next - 1));
                         }
                         None => l.push('+'),
                     }
@@ -491,13 +491,13 @@ impl Measures {
                 i64::from(p.largest_basket),
             ] {
                 out.push(' ');
-                ldp::push_int(&mut out, n);
+                super::number::push_int(&mut out, n);
             }
             for (g, n) in &p.redeemed {
                 out.push(' ');
                 out.push_str(g);
                 out.push('=');
-                ldp::push_int(&mut out, i64::from(*n));
+                super::number::push_int(&mut out, i64::from(*n));
             }
         }
         out
@@ -584,9 +584,9 @@ impl Ledger {
     pub fn encode(&self) -> String {
         let mut out = String::from(LEDGER_HEADER);
         out.push('\n');
-        ldp::push_int(&mut out, self.start);
+        super::number::push_int(&mut out, self.start);
         out.push(' ');
-        ldp::push_int(&mut out, i64::from(self.spent));
+        super::number::push_int(&mut out, i64::from(self.spent));
         for k in &self.kinds {
             out.push(' ');
             out.push_str(k);
