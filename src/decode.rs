@@ -426,12 +426,12 @@ pub struct KindLabels {
 /// `2-4`, `5+`). Baskets below the first bound go to the first bucket. The device's
 /// `Measure::labels` says the same (a test holds them together).
 pub fn basket_labels(bounds: &[u64]) -> Vec<String> {
-    let mut labels: Vec<String> = bounds
-        .windows(2)
-        .map(|w| match w[1] - w[0] {
+    // "0": the shopper visited that week and bought nothing.
+    let mut labels: Vec<String> = std::iter::once("0".to_owned())
+        .chain(bounds.windows(2).map(|w| match w[1] - w[0] {
             1 => w[0].to_string(),
             _ => format!("{}-{}", w[0], w[1] - 1),
-        })
+        }))
         .collect();
     if let Some(last) = bounds.last() {
         labels.push(format!("{last}+"));
@@ -901,10 +901,10 @@ mod tests {
             .map(|k| k.labels.iter().map(String::as_str).collect())
             .collect();
         assert_eq!(labels[0], ["produce", "dairy", "other"]);
-        assert_eq!(labels[1], ["1-4", "5-9", "10-19", "20+"]);
+        assert_eq!(labels[1], ["0", "1-4", "5-9", "10-19", "20+"]);
         assert_eq!(labels[2], ["no", "yes"]);
         assert_eq!(labels[3], ["produce-deals", "bakery", "none"]);
-        assert_eq!(basket_labels(&[1, 2, 5]), ["1", "2-4", "5+"]);
+        assert_eq!(basket_labels(&[1, 2, 5]), ["0", "1", "2-4", "5+"]);
         // The whole Tailor.open options object works too.
         let options = format!(r#"{{ "shop": "demo", "reports": {CONFIG} }}"#);
         assert_eq!(parse_labels(&options).unwrap(), kinds);

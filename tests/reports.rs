@@ -8,7 +8,7 @@ use serde_json::Value;
 use tailor::core::engine::{Config, ConfigInput, SensitiveInput};
 use tailor::core::ldp::{self, SeededRandom};
 use tailor::core::offers::{AppliesToInput, OfferContext, OfferInput, ValueInput};
-use tailor::core::reports::{KindInput, ReportsInput};
+use tailor::core::reports::{KindInput, Measures, ReportsInput};
 use tailor::core::{ConsentChange, Engine, Error, EventInput, ItemInput, Source, Store};
 
 const DAY: i64 = 86_400_000;
@@ -252,7 +252,8 @@ fn measured_values_are_the_true_ones_before_noise() {
     // e^8/(e^8 + 2) ≈ 0.9993 (3 buckets), so with a fixed seed the reports show what was
     // measured: the largest one-day basket (3 items: bucket "3-5"; the sensitive
     // purchase is not counted), a personalized click, the most redeemed declared group.
-    for name in ["basket", "clicked", "deals"] {
+    // Basket buckets: "0", "1-2", "3-5", "6+": 3 items is bucket 2.
+    for (name, expected) in [("basket", 2), ("clicked", 1), ("deals", 1)] {
         let mut kinds = kinds_only(name);
         kinds[0].epsilon = Some(8.0);
         let config = config_with(ReportsInput {
@@ -283,7 +284,7 @@ fn measured_values_are_the_true_ones_before_noise() {
         let r = send(&mut e, next, &mut SeededRandom(3));
         assert_eq!(names(&r), [name]);
         assert_eq!(r[0]["mechanism"], "grr");
-        assert_eq!(r[0]["value"], 1, "{name}: {}", r[0]);
+        assert_eq!(r[0]["value"], expected, "{name}: {}", r[0]);
     }
     let too_much = ReportsInput {
         max_epsilon_per_report: Some(30.0),
@@ -379,8 +380,12 @@ fn sensitive_items_are_never_counted_nor_reported() {
     buy(&mut e, "s3", 4.0, T0);
     click(&mut e, "s8", T0);
     assert!(send(&mut e, T0, &mut rng).is_empty());
-    let counts = store.raw(MEASURES).unwrap();
-    assert!(!counts.contains(" 1 1 "), "no activity counted: {counts}");
+    let counts = Measures::decode(&store.raw(MEASURES).unwrap()).unwrap();
+    assert!(!counts.current.active, "no activity counted: {counts:?}");
+    assert_eq!(
+        (counts.current.largest_basket, counts.current.clicked),
+        (0, false)
+    );
     let next = T0 + 7 * DAY;
     let mut e = open(&store, next);
     assert!(send(&mut e, next, &mut rng).is_empty());
@@ -403,11 +408,63 @@ fn an_unreadable_ledger_means_the_budget_is_spent() {
         .set(BUDGET, "tailor-budget 1\nnot a number")
         .unwrap();
     assert!(send(&mut e, T0, &mut SeededRandom(7)).is_empty());
-    // A new week starts a new ledger (no purchase last week: no basket report).
+    // A new week starts a new ledger (last week's basket, empty, is reported as "0";
+    // the offer kind no longer fits the cap).
     let next = T0 + 7 * DAY;
     let mut e = open(&store, next);
     let made = send(&mut e, next, &mut SeededRandom(8));
-    assert_eq!(names(&made), ["interest", "clicked", "deals"]);
+    assert_eq!(names(&made), ["interest", "basket", "clicked"]);
+    assert_eq!(made[1]["domain"], 4);
+    // A ledger dated after the clock (the clock went back) counts as spent, too.
+    let mut e = open(&store, T0);
+    consent(&mut e, true, true, T0);
+    assert!(send(&mut e, T0, &mut SeededRandom(9)).is_empty());
+}
+
+#[test]
+fn without_persistent_storage_no_report_is_made() {
+    // A store that refuses every write: Tailor runs in memory, where a spend would be
+    // forgotten with the page.
+    #[derive(Clone, Default)]
+    struct Full(Shared);
+    impl Store for Full {
+        fn get(&self, k: &str) -> Result<Option<String>, tailor::core::StoreError> {
+            self.0.get(k)
+        }
+        fn set(&mut self, _: &str, _: &str) -> Result<(), tailor::core::StoreError> {
+            Err(tailor::core::StoreError("quota exceeded".into()))
+        }
+        fn remove(&mut self, k: &str) -> Result<(), tailor::core::StoreError> {
+            self.0.remove(k)
+        }
+        fn keys(&self) -> Result<Vec<String>, tailor::core::StoreError> {
+            Store::keys(&self.0)
+        }
+    }
+    let config = config_with(reports(kinds())).unwrap();
+    let mut e = Engine::open(config, Some(Full::default()), None, false, T0);
+    e.load_catalogue(catalogue());
+    e.set_consent(
+        &ConsentChange {
+            personalization: Some(true),
+            analytics: Some(true),
+            ..Default::default()
+        },
+        Source::Api,
+        T0,
+    );
+    e.track(
+        EventInput {
+            kind: Some("view".into()),
+            item: Some("s0".into()),
+            ..Default::default()
+        },
+        T0,
+    )
+    .unwrap();
+    assert_eq!(e.status(T0).storage, "memory");
+    e.prepare_reports(T0, &mut SeededRandom(10));
+    assert!(e.take_reports(T0).is_empty());
 }
 
 #[test]
@@ -433,6 +490,14 @@ fn configuration_errors_name_the_field() {
             ]),
             "reports.kinds[1].name",
             "twice",
+        ),
+        (
+            ReportsInput {
+                max_epsilon_per_report: Some(5.0),
+                ..reports(kinds())
+            },
+            "reports.maxEpsilonPerReport",
+            "above maxEpsilonPerPeriod",
         ),
         (
             reports(vec![kind("x", "clicks", None)]),

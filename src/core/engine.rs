@@ -17,7 +17,7 @@ use super::profile::{Affinities, Profile};
 use super::ranking::{self, RankRequest, Ranked, Ranker, Shopper};
 use super::reports::{self, Ledger, Measures, ReportsConfig, ReportsInput};
 use super::rules::Arrangement;
-use super::storage::{FallbackStore, Store, StoreError};
+use super::storage::{FallbackStore, StorageMode, Store, StoreError};
 use super::{Error, Millis};
 use serde::{Deserialize, Serialize};
 
@@ -836,8 +836,19 @@ impl<S: Store> Engine<S> {
         self.sync(now);
         let offer = self.last_pool.as_ref().and_then(|p| p.get(id.trim()));
         if self.measuring(now) {
-            // Only a known, non-sensitive offer with a group counts toward a report.
-            if let Some(group) = offer.filter(|o| !o.sensitive).and_then(|o| o.group.clone()) {
+            // Only a known, non-sensitive offer of a group some report declares counts.
+            let declared = |g: &str| {
+                self.config.reports.as_ref().is_some_and(|r| {
+                    r.kinds.iter().any(|k| {
+                        matches!(&k.measure, reports::Measure::OfferGroup { groups } if groups.iter().any(|d| d == g))
+                    })
+                })
+            };
+            if let Some(group) = offer
+                .filter(|o| !o.sensitive)
+                .and_then(|o| o.group.clone())
+                .filter(|g| declared(g))
+            {
                 self.measures.count_redemption(&group, now);
                 self.persist_measures();
             }
@@ -1055,7 +1066,9 @@ impl<S: Store> Engine<S> {
     /// before any report is queued.
     pub fn prepare_reports(&mut self, now: Millis, rng: &mut impl Random) {
         self.sync(now);
-        if !self.measuring(now) {
+        // Without persistent storage the spend would be forgotten with the page, and the
+        // next page would spend the week's budget again: no reports at all then.
+        if !self.measuring(now) || self.store.mode() != StorageMode::Persistent {
             return;
         }
         if self.measures.roll(now) {
@@ -1087,7 +1100,9 @@ impl<S: Store> Engine<S> {
         let encoded = ledger.encode();
         if stored.as_deref() != Some(encoded.as_str()) {
             self.store.set(&budget_key, &encoded);
-            if self.store.get(&budget_key).as_deref() != Some(encoded.as_str()) {
+            if self.store.mode() != StorageMode::Persistent
+                || self.store.get(&budget_key).as_deref() != Some(encoded.as_str())
+            {
                 self.last_error =
                     Some("the privacy budget could not be stored; no report made".into());
                 return;

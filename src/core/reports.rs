@@ -107,7 +107,7 @@ impl Measure {
     pub fn domain(&self) -> u32 {
         match self {
             Measure::TopCategory { buckets } => buckets.len() as u32 + 1,
-            Measure::BasketSize { bounds } => bounds.len() as u32,
+            Measure::BasketSize { bounds } => bounds.len() as u32 + 1,
             Measure::PersonalizedClick => 2,
             Measure::OfferGroup { groups } => groups.len() as u32 + 1,
         }
@@ -121,11 +121,10 @@ impl Measure {
                 l.push("other".into());
                 l
             }
-            // "1-4", "5", "20+": built with `push_int`, as the codecs are, not `format!`.
-            Measure::BasketSize { bounds } => bounds
-                .iter()
-                .enumerate()
-                .map(|(k, &b)| {
+            // "0" (nothing bought), then "1-4", "5", "20+": built with `push_int`, as the
+            // codecs are, not `format!`.
+            Measure::BasketSize { bounds } => std::iter::once("0".to_owned())
+                .chain(bounds.iter().enumerate().map(|(k, &b)| {
                     let mut l = String::new();
                     super::number::push_int(&mut l, i64::from(b));
                     match bounds.get(k + 1) {
@@ -137,7 +136,7 @@ impl Measure {
                         None => l.push('+'),
                     }
                     l
-                })
+                }))
                 .collect(),
             Measure::PersonalizedClick => vec!["no".into(), "yes".into()],
             Measure::OfferGroup { groups } => {
@@ -182,7 +181,7 @@ impl ReportsConfig {
             }
         };
         let per_period = match input.max_epsilon_per_period {
-            None => DEFAULT_EPSILON_PER_PERIOD.max(per_report),
+            None => DEFAULT_EPSILON_PER_PERIOD,
             Some(e) => {
                 ldp::micro_epsilon("reports.maxEpsilonPerPeriod", e, MAX_EPSILON_PER_PERIOD)?
             }
@@ -572,6 +571,13 @@ impl Ledger {
         match stored.map(Ledger::decode) {
             None => fresh,
             Some(Some(l)) if l.start == start => l,
+            // A ledger dated after now (the clock went back) fails closed like an unreadable
+            // one: starting over would let the same real week be spent twice.
+            Some(Some(l)) if l.start > start => Ledger {
+                start,
+                spent: MAX_EPSILON_PER_PERIOD,
+                kinds: Vec::new(),
+            },
             Some(Some(_)) => fresh,
             Some(None) => Ledger {
                 start,
@@ -632,10 +638,14 @@ pub fn due(
         let (period, value) = match (&kind.measure, previous) {
             (Measure::TopCategory { buckets }, _) => (ledger.start, top_category(buckets)),
             (m, None) if m.counts_events() => continue,
+            // A week without a purchase is reported too ("0"): whether a report is sent
+            // must not depend on the private value.
             (Measure::BasketSize { bounds }, Some(p)) => (
                 p.start,
-                (p.largest_basket > 0).then(|| {
-                    bounds
+                Some(if p.largest_basket == 0 {
+                    0
+                } else {
+                    1 + bounds
                         .iter()
                         .rposition(|&b| p.largest_basket >= b)
                         .unwrap_or(0) as u32

@@ -191,7 +191,9 @@ export class Tailor extends EventTarget {
    *  other than by this page's own `track` (consent, forget, another tab's events). */
   #changed(consentChanged, origin) {
     if (consentChanged) {
-      this.#prepareReports();
+      // Only the tab where the shopper chose makes reports: another tab reacting to the
+      // same change could read the budget ledger before that tab's spend reaches it.
+      if (origin === "this-page") this.#prepareReports();
       this.dispatchEvent(new CustomEvent("consentchange", { detail: this.consent.get() }));
     }
     this.dispatchEvent(new CustomEvent("change", { detail: { origin } }));
