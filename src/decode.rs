@@ -14,11 +14,11 @@ use std::io::BufRead;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
-use crate::core::catalogue::normalize_path;
 use crate::core::ldp::{
     date, epsilon_text, micro_epsilon, parse_date, period_start, privatize, Estimate, Mechanism,
     MicroEpsilon, Privatized, Random, Report, Tally, FORMAT_VERSION, MAX_DOMAIN, MICRO, OLH_PRIME,
 };
+use crate::core::reports::{ReportsConfig, ReportsInput};
 use crate::core::Error;
 
 /// The largest ε a report may carry. Far above any sensible budget (the device's default
@@ -404,14 +404,6 @@ fn check_same_stream(stream: &Stream, report: &Report) -> Result<(), Error> {
     }
 }
 
-/// The measures a shop can declare, as its `reports.kinds[].measure` names them.
-pub const MEASURES: [&str; 4] = [
-    "topCategory",
-    "basketSize",
-    "personalizedClick",
-    "offerGroup",
-];
-
 /// Bucket labels of one report kind, from the shop's config.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KindLabels {
@@ -421,128 +413,29 @@ pub struct KindLabels {
     pub labels: Vec<String>,
 }
 
-/// The labels of basket-size buckets with these bounds: `[1, 5, 10, 20]` →
-/// `1-4`, `5-9`, `10-19`, `20+`; a bucket of one size is that size (`[1, 2, 5]` → `1`,
-/// `2-4`, `5+`). Baskets below the first bound go to the first bucket. The device's
-/// `Measure::labels` says the same (a test holds them together).
-pub fn basket_labels(bounds: &[u64]) -> Vec<String> {
-    // "0": the shopper visited that week and bought nothing.
-    let mut labels: Vec<String> = std::iter::once("0".to_owned())
-        .chain(bounds.windows(2).map(|w| match w[1] - w[0] {
-            1 => w[0].to_string(),
-            _ => format!("{}-{}", w[0], w[1] - 1),
-        }))
-        .collect();
-    if let Some(last) = bounds.last() {
-        labels.push(format!("{last}+"));
-    }
-    labels
-}
-
 /// Reads the bucket labels of every kind from the `reports` object a shop passes to
 /// `Tailor.open` (or the whole options object holding it). Only what labels need is read
 /// (`name`, `measure`, `buckets`, `bounds`, `groups`); other fields are the device's business.
 pub fn parse_labels(config: &str) -> Result<Vec<KindLabels>, Error> {
     let root: Value = serde_json::from_str(config)
         .map_err(|e| Error::invalid("config", format!("not JSON: {e}")))?;
-    let (root, prefix) = match root.get("reports") {
-        Some(reports) if root.get("kinds").is_none() => (reports, "reports."),
-        _ => (&root, ""),
+    let reports = match root.get("reports") {
+        Some(reports) if root.get("kinds").is_none() => reports.clone(),
+        _ => root,
     };
-    let kinds_field = format!("{prefix}kinds");
-    let kinds = root
-        .get("kinds")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Error::invalid(kinds_field.as_str(), "expected an array of report kinds"))?;
-    let mut out: Vec<KindLabels> = Vec::new();
-    for (i, kind) in kinds.iter().enumerate() {
-        let at = |name: &str| format!("{kinds_field}[{i}].{name}");
-        let string = |name: &str| -> Result<String, Error> {
-            match kind.get(name) {
-                Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-                Some(v) => Err(Error::invalid(
-                    at(name),
-                    format!("expected a non-empty string, got {}", describe(v)),
-                )),
-                None => Err(Error::invalid(at(name), "missing")),
-            }
-        };
-        // Category paths are compared as the device normalizes them (`a / b` is `a/b`),
-        // offer groups trimmed, so the labels are the device's own.
-        let strings = |name: &str, paths: bool| -> Result<Vec<String>, Error> {
-            let list = kind
-                .get(name)
-                .and_then(Value::as_array)
-                .filter(|l| !l.is_empty())
-                .ok_or_else(|| Error::invalid(at(name), "expected a non-empty array of names"))?;
-            list.iter()
-                .enumerate()
-                .map(|(j, v)| match v {
-                    Value::String(s) if paths && !normalize_path(s).is_empty() => {
-                        Ok(normalize_path(s))
-                    }
-                    Value::String(s) if !paths && !s.trim().is_empty() => Ok(s.trim().to_string()),
-                    other => Err(Error::invalid(
-                        format!("{}[{j}]", at(name)),
-                        format!("expected a non-empty string, got {}", describe(other)),
-                    )),
-                })
-                .collect()
-        };
-        let name = string("name")?;
-        if out.iter().any(|k| k.name == name) {
-            return Err(Error::invalid(
-                at("name"),
-                format!("\"{name}\" names two kinds"),
-            ));
-        }
-        let measure = string("measure")?;
-        let labels = match measure.as_str() {
-            "topCategory" => {
-                let mut labels = strings("buckets", true)?;
-                labels.push("other".into());
-                labels
-            }
-            "basketSize" => {
-                let field = at("bounds");
-                let list = kind.get("bounds").and_then(Value::as_array);
-                let bounds: Option<Vec<u64>> =
-                    list.and_then(|l| l.iter().map(Value::as_u64).collect());
-                match bounds {
-                    Some(b) if b.len() >= 2 && b.windows(2).all(|w| w[0] < w[1]) => {
-                        basket_labels(&b)
-                    }
-                    _ => {
-                        return Err(Error::invalid(
-                            field,
-                            "expected at least 2 increasing whole numbers, e.g. [1, 5, 10, 20]",
-                        ))
-                    }
-                }
-            }
-            "personalizedClick" => vec!["no".into(), "yes".into()],
-            "offerGroup" => {
-                let mut labels = strings("groups", false)?;
-                labels.push("none".into());
-                labels
-            }
-            other => {
-                return Err(Error::invalid(
-                    at("measure"),
-                    format!(
-                        "\"{other}\" is not a measure; expected one of {}",
-                        MEASURES.join(", ")
-                    ),
-                ))
-            }
-        };
-        out.push(KindLabels {
-            name,
-            measure,
-            labels,
-        });
-    }
-    Ok(out)
+    let input: ReportsInput = serde_json::from_value(reports)
+        .map_err(|e| Error::invalid("config", format!("not a reports declaration: {e}")))?;
+    // The device's own validation and labels: one definition of what each bucket is.
+    let declared = ReportsConfig::new(input, &[])?;
+    Ok(declared
+        .kinds
+        .into_iter()
+        .map(|k| KindLabels {
+            name: k.name,
+            measure: k.measure.name().to_owned(),
+            labels: k.measure.labels(),
+        })
+        .collect())
 }
 
 /// What the shop may see of one stream.
@@ -904,47 +797,33 @@ mod tests {
         assert_eq!(labels[1], ["0", "1-4", "5-9", "10-19", "20+"]);
         assert_eq!(labels[2], ["no", "yes"]);
         assert_eq!(labels[3], ["produce-deals", "bakery", "none"]);
-        assert_eq!(basket_labels(&[1, 2, 5]), ["0", "1", "2-4", "5+"]);
         // The whole Tailor.open options object works too.
         let options = format!(r#"{{ "shop": "demo", "reports": {CONFIG} }}"#);
         assert_eq!(parse_labels(&options).unwrap(), kinds);
-
-        let bad = |config: &str| parse_labels(config).unwrap_err().to_string();
-        assert_eq!(
-            bad(r#"{"kinds":[{"name":"b","measure":"basketSize","bounds":[5,5]}]}"#),
-            "kinds[0].bounds: expected at least 2 increasing whole numbers, e.g. [1, 5, 10, 20]"
-        );
-        assert_eq!(
-            bad(r#"{"kinds":[{"name":"i","measure":"topCategory","buckets":["a",3]}]}"#),
-            "kinds[0].buckets[1]: expected a non-empty string, got 3"
-        );
-        assert!(bad(r#"{"kinds":[{"name":"i","measure":"top"}]}"#)
-            .starts_with("kinds[0].measure: \"top\" is not a measure"));
-        assert!(bad(r#"{"reports":{"kinds":[{"measure":"top"}]}}"#)
-            .starts_with("reports.kinds[0].name: missing"));
-        assert!(bad(r#"{"kinds":[{"name":"c","measure":"personalizedClick"},{"name":"c","measure":"personalizedClick"}]}"#)
-            .contains("names two kinds"));
-    }
-
-    #[test]
-    fn labels_are_the_devices_labels() {
-        // The device validates the same config and labels its measures itself: both must
-        // print the same names, including path normalization and single-size buckets.
+        // Path normalization and single-size buckets, as the device labels them.
         let config = r#"{ "endpoint": "/r", "kinds": [
             { "name": "interest", "measure": "topCategory", "buckets": [" produce / fruit ", "dairy"] },
-            { "name": "basket", "measure": "basketSize", "bounds": [1, 2, 5, 10, 20] },
-            { "name": "clicked", "measure": "personalizedClick" },
-            { "name": "offers", "measure": "offerGroup", "groups": [" produce-deals", "bakery"] } ] }"#;
-        let input: crate::core::reports::ReportsInput = serde_json::from_str(config).unwrap();
-        let device = crate::core::reports::ReportsConfig::new(input, &[]).unwrap();
-        let ours = parse_labels(config).unwrap();
-        assert_eq!(ours.len(), device.kinds.len());
-        for (k, d) in ours.iter().zip(&device.kinds) {
-            assert_eq!(k.name, d.name);
-            assert_eq!(k.labels, d.measure.labels(), "{}", k.name);
-            assert_eq!(k.labels.len() as u32, d.measure.domain());
-        }
-        assert_eq!(ours[0].labels, ["produce/fruit", "dairy", "other"]);
+            { "name": "basket", "measure": "basketSize", "bounds": [1, 2, 5] } ] }"#;
+        let kinds = parse_labels(config).unwrap();
+        assert_eq!(kinds[0].labels, ["produce/fruit", "dairy", "other"]);
+        assert_eq!(kinds[1].labels, ["0", "1", "2-4", "5+"]);
+
+        // Mistakes are the device's own messages, naming the field.
+        let bad = |config: &str| parse_labels(config).unwrap_err().to_string();
+        assert!(bad(
+            r#"{"endpoint":"/r","kinds":[{"name":"b","measure":"basketSize","bounds":[5,5]}]}"#
+        )
+        .starts_with("reports.kinds[0].bounds[1]: 5 is not a whole number"));
+        assert!(
+            bad(r#"{"endpoint":"/r","kinds":[{"name":"i","measure":"top"}]}"#)
+                .starts_with("reports.kinds[0].measure: \"top\" is not a measure")
+        );
+        assert!(bad(r#"{"endpoint":"/r","kinds":[{"name":"c","measure":"personalizedClick"},{"name":"c","measure":"personalizedClick"}]}"#)
+            .contains("declared twice"));
+        assert!(
+            bad(r#"{"kinds":[{"name":"i","measure":"topCategory","buckets":["a",3]}]}"#)
+                .starts_with("config: not a reports declaration")
+        );
     }
 
     #[test]
@@ -980,7 +859,7 @@ mod tests {
         );
         // A config whose kind has another number of buckets than the reports is an error.
         let wrong = parse_labels(
-            r#"{"kinds":[{"name":"clicked","measure":"topCategory","buckets":["a","b"]}]}"#,
+            r#"{"endpoint":"/r","kinds":[{"name":"clicked","measure":"topCategory","buckets":["a","b"]}]}"#,
         )
         .unwrap();
         let e = summarize(&streams, Some(&wrong), 100).unwrap_err();

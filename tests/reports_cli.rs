@@ -66,7 +66,7 @@ fn simulated_reports_decode_to_the_truth() {
     let config = scratch("config.json");
     std::fs::write(
         &config,
-        r#"{"kinds":[{"name":"clicked","measure":"personalizedClick"}]}"#,
+        r#"{"endpoint":"/tailor/reports","kinds":[{"name":"clicked","measure":"personalizedClick"}]}"#,
     )
     .unwrap();
     let out = tool(&[

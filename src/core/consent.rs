@@ -98,10 +98,6 @@ pub struct ConsentChange {
 }
 
 impl ConsentChange {
-    pub const FIELDS: &'static [&'static str] = &["personalization", "analytics", "sensitive"];
-}
-
-impl ConsentChange {
     pub fn get(&self, p: Purpose) -> Option<bool> {
         match p {
             Purpose::Personalization => self.personalization,

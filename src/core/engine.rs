@@ -277,10 +277,6 @@ pub struct RemoveTarget {
     pub item: Option<String>,
 }
 
-impl RemoveTarget {
-    pub const FIELDS: &'static [&'static str] = &["interest", "brand", "item"];
-}
-
 const PROFILE: &str = "profile";
 const SENSITIVE: &str = "sensitive";
 const CONSENT: &str = "consent";

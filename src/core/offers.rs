@@ -98,24 +98,9 @@ pub struct OfferInput {
     pub group: Option<String>,
 }
 
-impl OfferInput {
-    pub const FIELDS: &'static [&'static str] = &[
-        "id",
-        "title",
-        "appliesTo",
-        "value",
-        "minBasket",
-        "audience",
-        "startsAt",
-        "endsAt",
-        "capPerShopper",
-        "sensitive",
-        "group",
-    ];
-}
-
 /// What an offer applies to: any listed item, any item under a listed category, any
-/// item of a listed brand (a union).
+/// item of a listed brand (a union). Unknown fields are refused: a misspelt `category`
+/// here would silently turn an offer into a whole-shop one.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppliesToInput {
@@ -124,22 +109,12 @@ pub struct AppliesToInput {
     pub brands: Option<Vec<String>>,
 }
 
-impl AppliesToInput {
-    /// serde-wasm-bindgen never reports unknown fields, and a misspelt `category` here
-    /// would silently turn an offer into a whole-shop one: the bindings check these.
-    pub const FIELDS: &'static [&'static str] = &["items", "categories", "brands"];
-}
-
 /// Exactly one of the two.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueInput {
     pub percent: Option<f64>,
     pub amount: Option<f64>,
-}
-
-impl ValueInput {
-    pub const FIELDS: &'static [&'static str] = &["percent", "amount"];
 }
 
 /// The occasion of an `offers()` call. The time comes separately, from the clock.
@@ -151,8 +126,6 @@ pub struct OfferContext {
 }
 
 impl OfferContext {
-    pub const FIELDS: &'static [&'static str] = &["basketValue", "limit"];
-
     pub fn validate(&self) -> Result<SelectOptions, Error> {
         let basket_value = match self.basket_value {
             None => None,

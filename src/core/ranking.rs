@@ -28,11 +28,6 @@ pub struct RankRequest {
     pub explore: Option<f64>,
 }
 
-impl RankRequest {
-    pub const FIELDS: &'static [&'static str] =
-        &["items", "limit", "rules", "diversity", "explore"];
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ranked {
     pub id: String,

@@ -27,15 +27,6 @@ pub struct ReportsInput {
     pub max_epsilon_per_period: Option<f64>,
 }
 
-impl ReportsInput {
-    pub const FIELDS: &'static [&'static str] = &[
-        "endpoint",
-        "kinds",
-        "maxEpsilonPerReport",
-        "maxEpsilonPerPeriod",
-    ];
-}
-
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KindInput {
@@ -50,18 +41,6 @@ pub struct KindInput {
     pub groups: Option<Vec<String>>,
     /// Overrides the choice by domain size: "grr", "oue" or "olh".
     pub mechanism: Option<String>,
-}
-
-impl KindInput {
-    pub const FIELDS: &'static [&'static str] = &[
-        "name",
-        "measure",
-        "epsilon",
-        "buckets",
-        "bounds",
-        "groups",
-        "mechanism",
-    ];
 }
 
 pub const DEFAULT_EPSILON_PER_REPORT: MicroEpsilon = MICRO;

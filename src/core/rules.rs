@@ -25,10 +25,6 @@ pub struct RuleInput {
     pub by: Option<f64>,
 }
 
-impl RuleInput {
-    pub const FIELDS: &'static [&'static str] = &["action", "items", "categories", "brands", "by"];
-}
-
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DiversityInput {
@@ -38,10 +34,6 @@ pub struct DiversityInput {
     pub max_per_category: Option<f64>,
     /// How many of the first results the caps apply to (default: the request's limit).
     pub window: Option<f64>,
-}
-
-impl DiversityInput {
-    pub const FIELDS: &'static [&'static str] = &["maxPerBrand", "maxPerCategory", "window"];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
