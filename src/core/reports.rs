@@ -385,7 +385,7 @@ impl PeriodCounts {
     }
 }
 
-/// The counts of this period and of the one before (until its reports are made).
+/// The counts of this period and of the one before (kept until the next week begins).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Measures {
     pub current: PeriodCounts,

@@ -184,8 +184,15 @@ test("a whole session: nothing profile-derived leaves before analytics; after it
   // The shop decodes what its collector got.
   const out = execFileSync("cargo", ["run", "--quiet", "--bin", "tailor-reports", "--", "decode", REPORTS_FILE, "--config", "www/reports.json", "--min-reports", "1", "--json"], { cwd: ROOT, encoding: "utf8" });
   const decoded = JSON.parse(out);
-  expect(JSON.stringify(decoded)).toContain("interest");
-  expect(JSON.stringify(decoded)).toContain("Produce");
+  const streams = decoded.streams.map((st) => [st.kind, st.period, st.n, st.buckets.length]);
+  expect(streams.sort()).toEqual([
+    ["basket", "2026-11-23", 1, 5],
+    ["clicked", "2026-11-23", 1, 2],
+    ["deals", "2026-11-23", 1, 8],
+    ["interest", "2026-11-23", 1, 9],
+    ["interest", "2026-11-30", 1, 9],
+  ]);
+  expect(decoded.streams.find((st) => st.kind === "interest").buckets.map((b) => b.label)).toEqual([...DECLARED.kinds[0].buckets, "other"]);
 });
 
 test("withdrawing analytics drops the pending reports: nothing is sent", async ({ page, context }) => {
