@@ -3,6 +3,7 @@
 //! serializes the answer. Time comes in from the JS layer's injectable clock.
 
 mod de;
+mod packed;
 mod storage;
 
 use crate::core::engine::{Config, ConfigInput, RemoveTarget};
@@ -113,6 +114,16 @@ impl TailorCore {
         }
         let items: Vec<ItemInput> = from_js("items", items)?;
         Ok(to_js(&self.engine.load_catalogue(items)))
+    }
+
+    /// `loadCatalogue` of a catalogue packed by the JS layer (see `packed.rs`); `undefined`
+    /// when the packing does not add up, and the JS layer then calls `loadCatalogue`.
+    #[wasm_bindgen(js_name = loadPacked)]
+    pub fn load_packed(&mut self, text: &[u8], nums: &[f64]) -> JsValue {
+        match packed::unpack(text, nums) {
+            Some(items) => to_js(&self.engine.load_catalogue(items)),
+            None => JsValue::UNDEFINED,
+        }
     }
 
     /// Records an event if the shopper allows it: "recorded", "no-consent" or "sensitive".

@@ -170,6 +170,35 @@ test("type errors read as words, without a nested \"Error: \" from the JS error'
   }
 });
 
+// loadCatalogue's packed fast path (index.js packCatalogue → src/web/packed.rs) must load
+// exactly what the plain reader (src/web/de.rs) loads. An inherited enumerable field makes
+// the JS layer fall back to the plain reader (which ignores it), so the same items load
+// once by each path; summaries and rankings must agree.
+test("the packed fast path of loadCatalogue loads what the plain reader loads", async ({ page }) => {
+  const r = await withTailor(page, async () => {
+    const items = [
+      { id: "sku-1", title: "Trail Runner 2", category: "shoes/running", brand: "Acme", popularity: 1, price: 89.5, tags: ["trail", ""], attributes: { colour: "grey", 10: "x", "": "" }, inStock: false, related: ["sku-2", "nope"] },
+      { id: "sku-2", title: "Régenjacke 🌧 \ud800", category: " outdoor / jackets/", brand: null, popularity: 9, price: NaN, in_stock: true, sensitive: false, repurchase: 0.4, attributes: {}, tags: [] },
+      { id: "sku-3", title: "ctrl \u0001 inside", category: "shoes", price: -1, repurchase: 7 },
+      { id: "sku-1", title: "repeated id" },
+      { title: "no id", price: Infinity },
+      { id: "", sensitive: true },
+      { id: "sku-4", category: "a/".repeat(20), brand: "Acme", title: undefined, related: null },
+      {},
+    ];
+    const plainly = items.map((item) => Object.assign(Object.create({ inherited: 1 }), item));
+    const run = (list) => {
+      const summary = tailor.loadCatalogue(list);
+      return JSON.stringify({ summary, rank: tailor.rank({ limit: 10 }), status: tailor.status.catalogue ?? null });
+    };
+    const noControl = items.filter((item) => !String(item.title).includes("\u0001"));
+    return { packed: run(items), plain: run(plainly), packedNoControl: run(noControl), plainNoControl: run(noControl.map((item) => Object.assign(Object.create({ inherited: 1 }), item))) };
+  });
+  expect(r.packed).toBe(r.plain);
+  expect(r.packedNoControl).toBe(r.plainNoControl);
+  expect(JSON.parse(r.packed).summary.loaded).toBe(4);
+});
+
 // A string where a list or a map is expected is explained in JS terms, not as the engine's TypeError.
 test("a string where a list or map is expected is explained, not a leaked TypeError", async ({ page }) => {
   const r = await withTailor(page, async () => ({

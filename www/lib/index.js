@@ -13,6 +13,115 @@ function instantiate(wasm) {
   return ready;
 }
 
+// loadCatalogue's fast path (issue 6): all text in ONE UTF-8 buffer (each string followed
+// by the byte 1), all masks, numbers and counts in ONE Float64Array (layout: src/web/packed.rs),
+// instead of a copy per string through src/web/de.rs. Anything that reader would refuse
+// (or a string holding U+0001) returns null: the plain reader then gives its usual error.
+let packBuffer = new Uint8Array(0);
+const encoder = new TextEncoder();
+function packCatalogue(items) {
+  if (!Array.isArray(items)) return null;
+  let buf = packBuffer;
+  let len = 0;
+  const nums = [items.length];
+  const text = (s) => {
+    if (typeof s !== "string") return false;
+    const n = s.length;
+    if (len + 3 * n + 1 > buf.length) {
+      const grown = new Uint8Array(Math.max(2 * buf.length, len + 3 * n + 1, 1 << 16));
+      grown.set(buf.subarray(0, len));
+      buf = packBuffer = grown;
+    }
+    const start = len;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 1) return false;
+      if (c >= 0x80) {
+        // Not ASCII: the encoder wasm-bindgen uses too (lone surrogates → U+FFFD).
+        if (s.includes("\u0001")) return false;
+        len = start + encoder.encodeInto(s, buf.subarray(start)).written;
+        break;
+      }
+      buf[len++] = c;
+    }
+    buf[len++] = 1;
+    return true;
+  };
+  const list = (v) => {
+    if (!Array.isArray(v)) return false;
+    const n = v.length;
+    for (let i = 0; i < n; i++) if (!text(v[i])) return false;
+    nums.push(n);
+    return true;
+  };
+  // A present value of `type` (a boolean as 0/1): 1; absent: 0; the wrong type: -1.
+  const put = (v, type) => {
+    if (v == null) return 0;
+    if (typeof v !== type) return -1;
+    nums.push(type === "boolean" ? +v : v);
+    return 1;
+  };
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== "object" || item === null || Array.isArray(item)) return null;
+    let id, title, category, brand, price, tags, attributes, popularity, inStock, sensitive, repurchase, related;
+    let stockKeys = 0;
+    for (const k in item) {
+      if (!Object.hasOwn(item, k)) return null;
+      const v = item[k];
+      switch (k) {
+        case "id": id = v; break;
+        case "title": title = v; break;
+        case "category": category = v; break;
+        case "brand": brand = v; break;
+        case "price": price = v; break;
+        case "tags": tags = v; break;
+        case "attributes": attributes = v; break;
+        case "popularity": popularity = v; break;
+        case "inStock": case "in_stock": inStock = v; stockKeys++; break;
+        case "sensitive": sensitive = v; break;
+        case "repurchase": repurchase = v; break;
+        case "related": related = v; break;
+        default: return null;
+      }
+    }
+    if (stockKeys > 1) return null;
+    const at = nums.length;
+    nums.push(0);
+    let mask = 0;
+    if (id != null) { if (!text(id)) return null; mask |= 1; }
+    if (title != null) { if (!text(title)) return null; mask |= 2; }
+    if (category != null) { if (!text(category)) return null; mask |= 4; }
+    if (brand != null) { if (!text(brand)) return null; mask |= 8; }
+    const p = put(price, "number");
+    if (p < 0) return null;
+    mask |= p << 4;
+    if (tags != null) {
+      if (!list(tags)) return null;
+      mask |= 1 << 5;
+    }
+    if (attributes != null) {
+      if (typeof attributes !== "object" || Array.isArray(attributes)) return null;
+      let n = 0;
+      for (const k in attributes) {
+        if (!Object.hasOwn(attributes, k) || !text(k) || !text(attributes[k])) return null;
+        n++;
+      }
+      nums.push(n);
+      mask |= 1 << 6;
+    }
+    const a = put(popularity, "number"), b = put(inStock, "boolean"), c = put(sensitive, "boolean"), d = put(repurchase, "number");
+    if ((a | b | c | d) < 0) return null;
+    mask |= (a << 7) | (b << 8) | (c << 9) | (d << 10);
+    if (related != null) {
+      if (!list(related)) return null;
+      mask |= 1 << 11;
+    }
+    nums[at] = mask;
+  }
+  return [buf.subarray(0, len), new Float64Array(nums)];
+}
+
 export class Tailor extends EventTarget {
   #core;
   #clock;
@@ -141,7 +250,8 @@ export class Tailor extends EventTarget {
 
   /** Validates and ingests the page's catalogue; returns what was wrong with it. */
   loadCatalogue(items) {
-    return this.#core.loadCatalogue(items);
+    const packed = packCatalogue(items);
+    return (packed && this.#core.loadPacked(packed[0], packed[1])) ?? this.#core.loadCatalogue(items);
   }
 
   /** Records a shopper event; a no-op ("no-consent") without the personalization purpose. */
