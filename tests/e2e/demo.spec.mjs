@@ -1,7 +1,7 @@
 // End-to-end tests of the demo shop (www/) in Chromium, through its UI and the public
 // Tailor API it exposes as `window.tailorDemo`. Run: npx playwright test tests/e2e
 // (playwright.config.mjs starts scripts/serve.mjs; the package must be built into pkg/).
-import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem } from "./fixture.mjs";
+import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem, deptOf, serverOrder, openShop, gridIds } from "./fixture.mjs";
 
 
 const PROFILE_KEY = `${PREFIX}profile`;
@@ -13,27 +13,13 @@ test.use({ actionTimeout: 10_000 });
 
 // ------------------------------------------------------------------ helpers
 
-const deptOf = (id) => byId.get(id).category.split("/")[0];
 const categoryOf = (id) => byId.get(id).category.split("/").slice(0, 2).join("/");
 
-/** The server's order: popularity descending, ties in catalogue order; optionally one department. */
-function serverOrder(dept) {
-  return catalogue
-    .map((item, index) => ({ item, index }))
-    .sort((a, b) => b.item.popularity - a.item.popularity || a.index - b.index)
-    .map(({ item }) => item.id)
-    .filter((id) => !dept || deptOf(id) === dept);
-}
 
 const deptHash = (dept) => `#${new URLSearchParams({ dept })}`;
 
-async function openShop(page, hash = "") {
-  await page.goto(`/${hash}`);
-  await page.evaluate(() => window.tailorDemo.ready);
-}
 
 const products = (page) => page.getByTestId("product");
-const gridIds = (page) => products(page).evaluateAll((els) => els.map((el) => el.dataset.id));
 const storage = (page) => page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));
 const describe = (page) => page.evaluate(() => window.tailorDemo.tailor.profile.describe());
 /** What is stored but the history of the offers the shop showed (tests/e2e/offers.spec.mjs checks that). */

@@ -59,3 +59,24 @@ export async function closePanel(page) {
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("consent-panel")).toBeHidden();
 }
+
+/** An item's department (the first level of its category path). */
+export const deptOf = (id) => byId.get(id).category.split("/")[0];
+
+/** The server's order: popularity descending, ties in catalogue order; optionally one department. */
+export function serverOrder(dept) {
+  return catalogue
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => b.item.popularity - a.item.popularity || a.index - b.index)
+    .map(({ item }) => item.id)
+    .filter((id) => !dept || deptOf(id) === dept);
+}
+
+/** Opens the demo shop (at `hash`) and waits until its grid first rendered. */
+export async function openShop(page, hash = "") {
+  await page.goto(`/${hash}`);
+  await page.evaluate(() => window.tailorDemo.ready);
+}
+
+/** The ids of the grid's product cards, in page order. */
+export const gridIds = (page) => page.getByTestId("product").evaluateAll((els) => els.map((el) => el.dataset.id));

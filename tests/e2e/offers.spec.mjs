@@ -2,7 +2,7 @@
 // this order" and "Your offers" in the basket) in Chromium, with the real pool that
 // `make-catalogue` derives from the Complete Journey data (www/data/offers.json).
 // Run: npx playwright test tests/e2e/offers.spec.mjs (the package must be built into pkg/).
-import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem, openPanel, closePanel } from "./fixture.mjs";
+import { test, expect, PREFIX, CONSENT_KEY, catalogue, byId, card, viewItem, openPanel, closePanel, deptOf, serverOrder, openShop } from "./fixture.mjs";
 import { readFileSync } from "node:fs";
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
@@ -40,16 +40,7 @@ const lastLevel = (path) => path.split("/").at(-1);
 const squash = (text) => text.replace(/\s+/g, " ").trim();
 /** How Tailor names a category in a reason: its last level, "_" and "-" as spaces, a capital first letter. */
 const categoryLabel = (path) => squash(lastLevel(path).replace(/[_-]/g, " ").replace(/^[a-z]/, (c) => c.toUpperCase()));
-const deptOf = (id) => byId.get(id).category.split("/")[0];
 
-/** The server's order: popularity descending, ties in catalogue order; optionally one department. */
-function serverOrder(dept) {
-  return catalogue
-    .map((item, index) => ({ item, index }))
-    .sort((a, b) => b.item.popularity - a.item.popularity || a.index - b.index)
-    .map(({ item }) => item.id)
-    .filter((id) => !dept || deptOf(id) === dept);
-}
 
 /**
  * The stored offer history (`tailor.v1.<shop>.offers`): base64 of "TO", version 1, then per
@@ -90,10 +81,6 @@ function decodeHistory(text) {
 
 // ------------------------------------------------------------------ page helpers
 
-async function openShop(page, hash = "") {
-  await page.goto(`/${hash}`);
-  await page.evaluate(() => window.tailorDemo.ready);
-}
 
 const deptHash = (dept) => `#${new URLSearchParams({ dept })}`;
 const storage = (page) => page.evaluate(() => Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])));

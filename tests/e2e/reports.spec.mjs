@@ -5,7 +5,7 @@
 // showed, at most once per kind per week. The collector (scripts/serve.mjs) writes them
 // to a file, and the native decoder reads that file.
 // Run: npx playwright test tests/e2e/reports.spec.mjs (the package must be built into pkg/).
-import { test, expect, card, viewItem, openPanel, closePanel } from "./fixture.mjs";
+import { test, expect, card, viewItem, openPanel, closePanel, openShop, gridIds } from "./fixture.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -75,10 +75,6 @@ function expectServerSawOnly(entries, { posts }) {
   expect(entries.filter((e) => e.method === "POST").map((e) => e.length)).toEqual(posts.map((body) => Buffer.byteLength(body)));
 }
 
-async function openShop(page) {
-  await page.goto("/");
-  await page.evaluate(() => window.tailorDemo.ready);
-}
 
 /** Leaves the page and comes back: `pagehide` is when pending reports are sent. */
 async function reload(page) {
@@ -87,7 +83,6 @@ async function reload(page) {
 }
 
 const analyticsSwitch = (page) => page.getByRole("switch", { name: "Anonymous statistics", exact: true });
-const gridIds = (page) => page.getByTestId("product").evaluateAll((els) => els.map((el) => el.dataset.id));
 
 /** Views, a search, a basket bought, an offer used: a shopping session through the UI. */
 async function shop(page) {
