@@ -129,7 +129,8 @@ export class BaselineRanker {
     let skipped = 0;
     let problemCount = 0;
     const related = [];
-    for (const raw of input) {
+    for (let position = 0; position < input.length; position++) {
+      const raw = input[position];
       const id = typeof raw?.id === "string" ? raw.id.trim() : "";
       if (id === "" || this.byId.has(id)) {
         skipped++;
@@ -168,6 +169,7 @@ export class BaselineRanker {
       for (const t of raw.tags ?? []) if (t.trim() !== "") attributes.push(`tag=${t.trim()}`);
       const item = {
         index: this.items.length,
+        position,
         id,
         title,
         node: path === "" ? null : this.node(path),
@@ -302,8 +304,8 @@ export class BaselineRanker {
     return item.sensitive || (item.node !== null && blockedNode(item.node)) || (item.brand !== null && blockedBrands.has(item.brand));
   }
 
-  /** [{ id, score, match, reasons }], best first (Tailor's rank without rules). */
-  rank({ items: ids, limit } = {}, now) {
+  /** The candidate items of a request (all items by default), checked as Tailor checks them. */
+  candidates(ids, limit) {
     let cands;
     if (ids === undefined) {
       cands = this.items;
@@ -318,18 +320,48 @@ export class BaselineRanker {
       });
     }
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new Error(`limit: ${limit} is not a whole number ≥ 0`);
+    return cands;
+  }
+
+  /** Each candidate's score (float32 arithmetic, as Tailor). */
+  score(s, item) {
+    const personal = s.muted(item) ? 0 : total(this.signals(s, item));
+    let penalty = 0;
+    if (s.dismissed.has(item)) penalty = f(penalty + W.dismissed);
+    if (!item.inStock) penalty = f(penalty + W.outOfStock);
+    if (s.repeat.has(item)) penalty = f(penalty + f(W.boughtDurable * f(1 - item.repurchase)));
+    return f(f(f(W.prior * item.prior) + personal) - penalty);
+  }
+
+  /**
+   * Tailor's `rankOrder`: the best `limit` candidates as positions in the array given to
+   * loadCatalogue (a Uint32Array), best first; scores in a Float32Array, positions sorted
+   * by score then the server's order — what a JS engineer would write for a full order.
+   */
+  order({ items: ids, limit } = {}, now) {
+    const cands = this.candidates(ids, limit);
     const n = limit === undefined ? cands.length : Math.min(limit, cands.length);
     const s = this.prepare(now);
-
-    const scored = [];
-    for (const item of cands) {
-      const personal = s.muted(item) ? 0 : total(this.signals(s, item));
-      let penalty = 0;
-      if (s.dismissed.has(item)) penalty = f(penalty + W.dismissed);
-      if (!item.inStock) penalty = f(penalty + W.outOfStock);
-      if (s.repeat.has(item)) penalty = f(penalty + f(W.boughtDurable * f(1 - item.repurchase)));
-      scored.push({ item, score: f(f(f(W.prior * item.prior) + personal) - penalty) });
+    const scores = new Float32Array(cands.length);
+    const rank = new Uint32Array(cands.length);
+    const order = new Uint32Array(cands.length);
+    for (let k = 0; k < cands.length; k++) {
+      scores[k] = this.score(s, cands[k]);
+      rank[k] = cands[k].serverRank;
+      order[k] = k;
     }
+    order.sort((a, b) => scores[b] - scores[a] || rank[a] - rank[b]);
+    const out = new Uint32Array(n);
+    for (let k = 0; k < n; k++) out[k] = cands[order[k]].position;
+    return out;
+  }
+
+  /** [{ id, score, match, reasons }], best first (Tailor's rank without rules). */
+  rank({ items: ids, limit } = {}, now) {
+    const cands = this.candidates(ids, limit);
+    const n = limit === undefined ? cands.length : Math.min(limit, cands.length);
+    const s = this.prepare(now);
+    const scored = cands.map((item) => ({ item, score: this.score(s, item) }));
     const sortedScores = Float64Array.from(scored, (x) => x.score).sort();
     scored.sort((a, b) => b.score - a.score || a.item.serverRank - b.item.serverRank);
     const denom = f(Math.max(cands.length, 2) - 1);

@@ -11,6 +11,7 @@ let wasm = null; // the wasm exports (for the memory's size)
 let tailor = null;
 let baseline = null;
 let text = "";
+let bytes = null; // the payload as fetched (an ArrayBuffer's bytes)
 let items = null;
 let scenario = null;
 let clock = 0;
@@ -137,6 +138,25 @@ function compare(request, top = 500) {
   return out;
 }
 
+/** Compares Tailor's rankOrder with the baseline's order, position by position, whole. */
+function compareOrder(request) {
+  const a = tailor.rankOrder(request);
+  const b = baseline.order(request, clock);
+  let mismatches = 0;
+  let first = null;
+  for (let k = 0; k < Math.max(a.length, b.length); k++) {
+    if (a[k] !== b[k]) {
+      mismatches++;
+      first ??= { position: k, tailor: a[k], js: b[k] };
+    }
+  }
+  // And the same order as rank's (the full, rich answer), by id.
+  const ranked = tailor.rank(request);
+  let rankMismatches = 0;
+  for (let k = 0; k < a.length; k++) if (items[a[k]].id !== ranked[k]?.id) rankMismatches++;
+  return { n: a.length, nJs: b.length, mismatches, first, rankMismatches, typed: a instanceof Uint32Array };
+}
+
 window.bench = {
   /** Compile + instantiate the wasm from its bytes (fetched before the clock starts). */
   async instantiate() {
@@ -153,10 +173,11 @@ window.bench = {
 
   /** Fetches catalogue and scenario, opens Tailor (consent granted) and the baseline. */
   async setup(size) {
-    [text, scenario] = await Promise.all([
-      fetch(`/data/catalogue-${size}.json`).then((r) => r.text()),
+    [bytes, scenario] = await Promise.all([
+      fetch(`/data/catalogue-${size}.json`).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b)),
       fetch(`/data/scenario-${size}.json`).then((r) => r.json()),
     ]);
+    text = new TextDecoder().decode(bytes);
     items = JSON.parse(text);
     clock = scenario.clock;
     localStorage.clear();
@@ -164,25 +185,34 @@ window.bench = {
     tailor = await Tailor.open({ shop: SHOP, policyVersion: "2026-11", clock: () => clock });
     tailor.consent.set({ personalization: true });
     baseline = new BaselineRanker({ shop: SHOP });
-    return { household: scenario.household, items: items.length, payloadBytes: new TextEncoder().encode(text).length, events: scenario.events.length, page: scenario.page.length, crossOriginIsolated: globalThis.crossOriginIsolated === true };
+    return { household: scenario.household, items: items.length, payloadBytes: bytes.length, events: scenario.events.length, page: scenario.page.length, crossOriginIsolated: globalThis.crossOriginIsolated === true };
   },
 
-  /** JSON.parse of the payload vs Tailor's loadCatalogue vs the baseline's, from the parsed array. */
+  /**
+   * JSON.parse of the payload vs Tailor's loadCatalogue of the payload's bytes (as fetched)
+   * and of the parsed array, and the baseline's loadCatalogue of the parsed array.
+   */
   ingest(reps) {
     const wasmBefore = wasm.memory.buffer.byteLength;
+    tailor.loadCatalogue(bytes);
     tailor.loadCatalogue(items);
     const wasmAfterFirst = wasm.memory.buffer.byteLength;
     const t = timeInterleaved(
       {
         parse: () => JSON.parse(text),
+        payload: () => tailor.loadCatalogue(bytes),
         tailor: () => tailor.loadCatalogue(items),
         js: () => baseline.loadCatalogue(items),
       },
       { reps },
     );
+    // Both inputs load the same catalogue (the same summary, the same ranking).
+    const fromBytes = tailor.loadCatalogue(bytes);
+    const rankBytes = JSON.stringify(tailor.rank({ limit: 100 }));
     const a = tailor.loadCatalogue(items);
+    const same = JSON.stringify(fromBytes) === JSON.stringify(a) && rankBytes === JSON.stringify(tailor.rank({ limit: 100 }));
     const b = baseline.loadCatalogue(items);
-    return { ...t, wasmBefore, wasmAfterFirst, wasmAfter: wasm.memory.buffer.byteLength, loaded: a.loaded, problems: a.problemCount, loadedJs: b.loaded, problemsJs: b.problemCount };
+    return { ...t, same, wasmBefore, wasmAfterFirst, wasmAfter: wasm.memory.buffer.byteLength, loaded: a.loaded, problems: a.problemCount, loadedJs: b.loaded, problemsJs: b.problemCount };
   },
 
   /** The household's events, through both `track`s. */
@@ -196,9 +226,9 @@ window.bench = {
     return { outcomes, stored: storedBytes(), storedJs: baseline.storedBytes() };
   },
 
-  /** Same order? The whole catalogue and the page, full order, top 500 checked. */
+  /** Same order? The whole catalogue and the page, full order, top 500 checked; rankOrder whole. */
   check() {
-    return { all: compare({}), page: compare({ items: scenario.page }) };
+    return { all: compare({}), page: compare({ items: scenario.page }), order: compareOrder({}), pageOrder: compareOrder({ items: scenario.page }) };
   },
 
   rank(reps) {
@@ -206,6 +236,7 @@ window.bench = {
     return {
       all48: timeInterleaved({ tailor: () => tailor.rank({ limit: 48 }), js: () => baseline.rank({ limit: 48 }, clock) }, { reps }),
       allFull: timeInterleaved({ tailor: () => tailor.rank({}), js: () => baseline.rank({}, clock) }, { reps }),
+      allOrder: timeInterleaved({ tailor: () => tailor.rankOrder({}), js: () => baseline.order({}, clock) }, { reps }),
       page48: timeInterleaved({ tailor: () => tailor.rank({ items: page, limit: 48 }), js: () => baseline.rank({ items: page, limit: 48 }, clock) }, { reps }),
     };
   },

@@ -5,7 +5,8 @@ use tailor::core::engine::{Ask, Config, ConfigInput, RemoveTarget, SensitiveInpu
 use tailor::core::offers::{AppliesToInput, OfferContext, OfferInput, ValueInput};
 use tailor::core::Purpose;
 use tailor::core::{
-    ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source, Store, TrackOutcome,
+    ConsentChange, Engine, EventInput, ItemInput, OrderRequest, RankRequest, Source, Store,
+    TrackOutcome,
 };
 
 mod common;
@@ -440,6 +441,88 @@ fn ranking_is_deterministic() {
         .rank(&RankRequest::default(), T0 + DAY)
         .unwrap();
     assert_eq!(a, b);
+}
+
+#[test]
+fn earlier_calls_leave_nothing_behind_in_the_ranker() {
+    // The ranker keeps per-item tables between calls and blanks only what it wrote: a
+    // used engine must answer exactly as a fresh one over the same store.
+    let store = Shared::default();
+    let mut e = open(&store, T0);
+    grant(&mut e, true, T0);
+    e.track(ev("view", "s0"), T0).unwrap(); // s0's related list lends s9 a boost
+    e.track(ev("purchase", "s3"), T0).unwrap();
+    e.track(ev("dismiss", "s5"), T0).unwrap();
+    let page = RankRequest {
+        items: Some(vec!["s9".into(), "s3".into(), "s2".into()]),
+        limit: Some(2.0),
+        ..Default::default()
+    };
+    e.rank(&page, T0).unwrap();
+    e.rank_order(&OrderRequest::default(), T0).unwrap();
+    // Forgetting the profile: what the last calls marked must not linger.
+    grant(&mut e, false, T0 + 1);
+    grant(&mut e, true, T0 + 1);
+    e.track(ev("view", "s6"), T0 + 1).unwrap();
+    let used = e.rank(&RankRequest::default(), T0 + DAY).unwrap();
+    let fresh = open(&store, T0 + 1)
+        .rank(&RankRequest::default(), T0 + DAY)
+        .unwrap();
+    assert_eq!(used, fresh);
+    assert!(used
+        .iter()
+        .all(|r| r.reasons.iter().all(|t| !t.contains("Item 0"))));
+}
+
+#[test]
+fn rank_order_is_ranks_order_as_positions_in_the_array_given() {
+    let store = Shared::default();
+    let mut e = Engine::open(config("v1"), Some(store.clone()), None, false, T0);
+    // Two items that are skipped (no id, a repeated id) shift every later position.
+    let mut items = catalogue();
+    items.insert(0, ItemInput::default());
+    items.insert(5, items[3].clone());
+    let summary = e.load_catalogue(items.clone());
+    assert_eq!((summary.loaded, summary.skipped), (12, 2));
+    let id_at = |positions: Vec<(f32, u32)>, e: &Engine<Shared>| -> Vec<String> {
+        let cat = e.catalogue().unwrap();
+        positions
+            .into_iter()
+            .map(|(_, i)| items[cat.position(i) as usize].id.clone().unwrap())
+            .collect()
+    };
+    let servers = e.rank_order(&OrderRequest::default(), T0).unwrap();
+    assert_eq!(
+        id_at(servers, &e),
+        server_order(),
+        "without consent: the server's order"
+    );
+    grant(&mut e, true, T0);
+    for id in ["s11", "s8", "s0"] {
+        e.track(ev("view", id), T0).unwrap();
+    }
+    let ranked: Vec<String> = order(&mut e, T0);
+    assert_ne!(ranked, server_order());
+    let personal = e.rank_order(&OrderRequest::default(), T0).unwrap();
+    assert_eq!(id_at(personal, &e), ranked);
+    let ids: Vec<String> = ["s2", "s4", "s6", "s1"].map(String::from).to_vec();
+    let page = OrderRequest {
+        items: Some(ids.clone()),
+        limit: Some(2.0),
+    };
+    let top = e.rank_order(&page, T0).unwrap();
+    let req = RankRequest {
+        items: Some(ids),
+        limit: Some(2.0),
+        ..Default::default()
+    };
+    assert_eq!(id_at(top, &e), ranked_ids(&mut e, req, T0));
+    let bad = OrderRequest {
+        items: Some(vec!["s2".into(), "nope".into()]),
+        limit: None,
+    };
+    let err = e.rank_order(&bad, T0).unwrap_err().to_string();
+    assert!(err.contains("items[1]") && err.contains("nope"), "{err}");
 }
 
 const SENSITIVE_KEY: &str = "tailor.v1.test-shop.sensitive";

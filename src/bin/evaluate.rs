@@ -26,7 +26,7 @@ mod tool {
     use std::fmt::Write as _;
     use std::path::PathBuf;
     use tailor::core::engine::{Config, ConfigInput};
-    use tailor::core::ranking::{Weights, WEIGHTS};
+    use tailor::core::ranking::{OrderRequest, Weights, WEIGHTS};
     use tailor::core::{
         ConsentChange, Engine, EventInput, EventKind, ItemInput, MemoryStore, RankRequest, Source,
     };
@@ -351,8 +351,8 @@ mod tool {
             }
             // Each ranking as (score, index), optionally re-scored: `extra` adds to a score.
             let tailor_with = |engine: &mut Engine<MemoryStore>, extra: &dyn Fn(u32) -> f32| {
-                let mut order_all = engine.rank_order(&RankRequest::default(), now).unwrap();
-                let page_req = RankRequest {
+                let mut order_all = engine.rank_order(&OrderRequest::default(), now).unwrap();
+                let page_req = OrderRequest {
                     items: Some(page_ids.clone()),
                     ..Default::default()
                 };

@@ -124,9 +124,16 @@ pub struct CategoryNode {
 /// The ingested catalogue: one entry per item in each column, indexed by item number.
 #[derive(Debug, Default)]
 pub struct Catalogue {
-    pub ids: Vec<Box<str>>,
-    pub titles: Vec<Box<str>>,
-    index: FastMap<Box<str>, u32>,
+    /// Every id, end to end (item `i`'s ends at `id_end[i]`): one allocation for all.
+    id_text: String,
+    id_end: Vec<u32>,
+    /// Titles as ids (the id when the item has none).
+    title_text: String,
+    title_end: Vec<u32>,
+    index: IdIndex,
+    /// Position of each item in the array the shop passed, when items were skipped
+    /// (empty when item `i` was at position `i`).
+    position: Vec<u32>,
     /// Deepest category node of each item, or [`NONE`].
     pub category: Vec<u32>,
     pub categories: Vec<CategoryNode>,
@@ -142,6 +149,8 @@ pub struct Catalogue {
     pub popularity: Vec<f32>,
     /// Position of each item in the server's order (0 = first).
     pub server_rank: Vec<u32>,
+    /// The items in the server's order: the inverse of `server_rank`.
+    pub server_order: Vec<u32>,
     /// The server's opinion of each item as 0..1: log-scaled popularity (popularity is
     /// long-tailed, so the 500th of 12,000 items is far below the first), or the
     /// position in the server's order when the shop sends no popularity.
@@ -157,6 +166,20 @@ pub struct Catalogue {
     attribute_index: FastMap<Box<str>, u32>,
     related_start: Vec<u32>,
     related_ids: Vec<u32>,
+}
+
+/// Ids → item numbers by open addressing over the ids in `Catalogue::id_text`: a map
+/// keyed by the ids would keep a second copy of every id, each its own allocation.
+#[derive(Debug, Default)]
+struct IdIndex {
+    /// Item number + 1, or 0 for a free slot; the length is a power of two.
+    slots: Vec<u32>,
+}
+
+fn id_hash(id: &str) -> usize {
+    let mut h = FastHasher::default();
+    h.write(id.as_bytes());
+    h.finish() as usize
 }
 
 fn intern(names: &mut Vec<Box<str>>, index: &mut FastMap<Box<str>, u32>, name: &str) -> u32 {
@@ -176,10 +199,13 @@ pub fn normalize_path(path: &str) -> String {
 
 /// [`normalize_path`], borrowing the path when it is already normal (most are).
 fn normal_path(path: &str) -> Cow<'_, str> {
-    if path
-        .split('/')
-        .all(|seg| !seg.is_empty() && trim(seg).len() == seg.len())
-    {
+    // Normal: no empty segment, none starting or ending with whitespace. One pass over
+    // the bytes (ingest calls this for every item); anything else takes the slow way.
+    let b = path.as_bytes();
+    let ok = |c: u8| (b'!'..0x80).contains(&c) && c != b'/';
+    let normal = matches!((b.first(), b.last()), (Some(&f), Some(&l)) if ok(f) && ok(l))
+        && (1..b.len().saturating_sub(1)).all(|i| b[i] != b'/' || (ok(b[i - 1]) && ok(b[i + 1])));
+    if normal {
         return Cow::Borrowed(path);
     }
     let mut out = String::with_capacity(path.len());
@@ -198,227 +224,249 @@ pub fn path_is_under(path: &str, prefix: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-impl Catalogue {
-    /// Validates and ingests `items`. Items without a usable id, or repeating one, are
-    /// skipped; any other bad field is dropped from its item and reported.
-    /// `sensitive_categories` marks every item under those paths as sensitive.
-    pub fn ingest(
-        items: Vec<ItemInput>,
-        sensitive_categories: &[String],
-    ) -> (Catalogue, LoadSummary) {
+/// One item as ingest reads it, borrowed from wherever it came from (an [`ItemInput`],
+/// or the JS layer's packed buffer): nothing is copied until it is kept.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ItemView<'a> {
+    pub id: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub brand: Option<&'a str>,
+    pub price: Option<f64>,
+    pub tags: &'a [&'a str],
+    /// Sorted by key, as in [`ItemInput::attributes`].
+    pub attributes: &'a [(&'a str, &'a str)],
+    pub popularity: Option<f64>,
+    pub in_stock: Option<bool>,
+    pub sensitive: Option<bool>,
+    pub repurchase: Option<f64>,
+    pub related: &'a [&'a str],
+}
+
+/// Related ids that point forward (to an item not read yet) are flagged with this bit
+/// and index [`CatalogueBuilder::pending`] until every id is known.
+const PENDING: u32 = 1 << 31;
+
+/// Ingests items one at a time ([`CatalogueBuilder::add`]), copying what it keeps into
+/// the catalogue's columns, then [`CatalogueBuilder::finish`]es the derived columns.
+pub struct CatalogueBuilder {
+    c: Catalogue,
+    summary: LoadSummary,
+    sensitive_prefixes: Vec<String>,
+    /// Items passed so far, kept or not.
+    seen: usize,
+    /// Related ids, resolved at once when they point back (catalogue numbers), or
+    /// [`PENDING`] | k for the k-th raw id in `pending`.
+    related: Vec<u32>,
+    related_end: Vec<u32>,
+    pending: String,
+    pending_end: Vec<u32>,
+    key: String,
+}
+
+impl CatalogueBuilder {
+    /// A builder for about `expected` items; `sensitive_categories` marks every item
+    /// under those paths as sensitive.
+    pub fn new(expected: usize, sensitive_categories: &[String]) -> CatalogueBuilder {
         let mut c = Catalogue::default();
-        let mut summary = LoadSummary::default();
-        let problem =
-            |summary: &mut LoadSummary, index, id: Option<&str>, field, message: String| {
-                summary.problem_count += 1;
-                if summary.problems.len() < MAX_REPORTED_PROBLEMS {
-                    summary.problems.push(Problem {
-                        index,
-                        id: id.map(str::to_owned),
-                        field,
-                        message,
-                    });
-                }
-            };
-        let sensitive_prefixes: Vec<String> = sensitive_categories
-            .iter()
-            .map(|p| normalize_path(p))
-            .collect();
         // Sized once: growing by doubling would copy every column and leave the wasm
         // memory (which never shrinks) at up to twice the need.
-        let n_in = items.len();
-        c.index.reserve(n_in);
-        c.ids.reserve(n_in);
-        c.titles.reserve(n_in);
-        c.category.reserve(n_in);
-        c.sensitive.reserve(n_in);
-        c.brand.reserve(n_in);
-        c.price.reserve(n_in);
-        c.popularity.reserve(n_in);
-        c.in_stock.reserve(n_in);
-        c.repurchase.reserve(n_in);
-        c.attr_start.reserve(n_in + 1);
-        // Related ids, resolved at once when they point back (most do); the rest, flagged
-        // with PENDING, index `pending` (raw ids in one buffer) until every id is known.
-        const PENDING: u32 = 1 << 31;
-        let mut related: Vec<u32> = Vec::new();
-        let mut related_end: Vec<u32> = Vec::with_capacity(n_in);
-        let mut pending = String::new();
-        let mut pending_end: Vec<u32> = Vec::new();
-        let mut input_index: Vec<u32> = Vec::with_capacity(n_in);
-        let mut key = String::new();
+        c.index.slots = vec![0; (2 * expected).max(16).next_power_of_two()];
+        c.id_end.reserve(expected);
+        c.title_end.reserve(expected);
+        c.category.reserve(expected);
+        c.sensitive.reserve(expected);
+        c.brand.reserve(expected);
+        c.price.reserve(expected);
+        c.popularity.reserve(expected);
+        c.in_stock.reserve(expected);
+        c.repurchase.reserve(expected);
+        c.attr_start.reserve(expected + 1);
+        CatalogueBuilder {
+            c,
+            summary: LoadSummary::default(),
+            sensitive_prefixes: sensitive_categories
+                .iter()
+                .map(|p| normalize_path(p))
+                .collect(),
+            seen: 0,
+            related: Vec::new(),
+            related_end: Vec::with_capacity(expected),
+            pending: String::new(),
+            pending_end: Vec::new(),
+            key: String::new(),
+        }
+    }
 
-        // Each item is consumed (and its strings freed) as it is interned.
-        for (index, item) in items.into_iter().enumerate() {
-            let mut id = match item.id {
-                Some(id) if !trim(&id).is_empty() => id,
-                _ => {
-                    problem(
-                        &mut summary,
-                        index,
-                        None,
-                        "id",
-                        "missing; expected a non-empty string".into(),
-                    );
-                    summary.skipped += 1;
-                    continue;
-                }
-            };
-            if trim(&id).len() != id.len() {
-                id = trim(&id).to_owned();
-            }
-            if c.index.contains_key(id.as_str()) {
-                problem(
-                    &mut summary,
+    fn problem(&mut self, index: usize, id: Option<&str>, field: &'static str, message: String) {
+        self.summary.problem_count += 1;
+        if self.summary.problems.len() < MAX_REPORTED_PROBLEMS {
+            self.summary.problems.push(Problem {
+                index,
+                id: id.map(str::to_owned),
+                field,
+                message,
+            });
+        }
+    }
+
+    /// Adds the next item. Items without a usable id, or repeating one, are skipped;
+    /// any other bad field is dropped from its item and reported.
+    pub fn add(&mut self, item: &ItemView) {
+        let index = self.seen;
+        self.seen += 1;
+        let id = match item.id.map(trim) {
+            Some(id) if !id.is_empty() => id,
+            _ => {
+                self.problem(
                     index,
-                    Some(&id),
+                    None,
+                    "id",
+                    "missing; expected a non-empty string".into(),
+                );
+                self.summary.skipped += 1;
+                return;
+            }
+        };
+        let slot = match self.c.find(id) {
+            Err(slot) => slot,
+            Ok(_) => {
+                self.problem(
+                    index,
+                    Some(id),
                     "id",
                     "repeats an earlier item's id; this item was skipped".into(),
                 );
-                summary.skipped += 1;
-                continue;
+                self.summary.skipped += 1;
+                return;
             }
-            let n = c.ids.len() as u32;
-            c.index.insert(id.as_str().into(), n);
-            input_index.push(index as u32);
-
-            c.titles.push(match item.title {
-                Some(t) if trim(&t).len() == t.len() && !t.is_empty() => t.into(),
-                Some(t) if !trim(&t).is_empty() => trim(&t).into(),
-                _ => id.as_str().into(),
-            });
-
-            let mut path = item
-                .category
-                .as_deref()
-                .map(normal_path)
-                .unwrap_or_default();
-            let sensitive_by_path =
-                !path.is_empty() && sensitive_prefixes.iter().any(|p| path_is_under(&path, p));
-            // (Judged on the path as sent, so a refused path cannot hide a sensitive item.)
-            // Paths are interned level by level: a bound keeps that cheap and the depth in a u8.
-            if path.len() > MAX_PATH_BYTES || path.matches('/').count() >= MAX_PATH_LEVELS {
-                problem(
-                    &mut summary,
-                    index,
-                    Some(&id),
-                    "category",
-                    "deeper than 16 levels or longer than 512 bytes; ignored".into(),
-                );
-                path = Cow::Borrowed("");
+        };
+        let c = &mut self.c;
+        let n = c.id_end.len() as u32;
+        // Once an item is skipped, every later one sits further in the array than in
+        // the catalogue: from then on positions are kept.
+        if index != n as usize {
+            if c.position.is_empty() {
+                c.position.extend(0..n);
             }
-            let node = if path.is_empty() {
-                NONE
-            } else {
-                c.intern_category(&path)
-            };
-            c.category.push(node);
-            c.sensitive
-                .push(item.sensitive.unwrap_or(false) || sensitive_by_path);
-
-            let brand = item.brand.as_deref().map(trim).filter(|b| !b.is_empty());
-            c.brand
-                .push(brand.map_or(NONE, |b| intern(&mut c.brands, &mut c.brand_index, b)));
-
-            let price = match item.price {
-                Some(p) if p.is_finite() && p >= 0.0 => p as f32,
-                Some(p) => {
-                    problem(
-                        &mut summary,
-                        index,
-                        Some(&id),
-                        "price",
-                        format!(
-                            "{} is not a finite, non-negative number; price ignored",
-                            number_text(p)
-                        ),
-                    );
-                    f32::NAN
-                }
-                None => f32::NAN,
-            };
-            c.price.push(price);
-
-            let popularity = match item.popularity {
-                Some(p) if p.is_finite() => p as f32,
-                Some(p) => {
-                    problem(
-                        &mut summary,
-                        index,
-                        Some(&id),
-                        "popularity",
-                        format!("{} is not a finite number; treated as 0", number_text(p)),
-                    );
-                    0.0
-                }
-                None => 0.0,
-            };
-            c.popularity.push(popularity);
-            c.in_stock.push(item.in_stock.unwrap_or(true));
-            let repurchase = match item.repurchase {
-                Some(r) if (0.0..=1.0).contains(&r) => r as f32,
-                Some(r) => {
-                    problem(
-                        &mut summary,
-                        index,
-                        Some(&id),
-                        "repurchase",
-                        format!(
-                            "{} is not a share from 0 to 1; treated as 1",
-                            number_text(r)
-                        ),
-                    );
-                    1.0
-                }
-                None => 1.0,
-            };
-            c.repurchase.push(repurchase);
-
-            c.attr_start.push(c.attr_ids.len() as u32);
-            for (k, v) in item.attributes.iter().flatten() {
-                key.clear();
-                key.push_str(trim(k));
-                key.push('=');
-                key.push_str(trim(v));
-                let a = intern(&mut c.attributes, &mut c.attribute_index, &key);
-                c.attr_ids.push(a);
-            }
-            for tag in item
-                .tags
-                .iter()
-                .flatten()
-                .map(|t| trim(t))
-                .filter(|t| !t.is_empty())
-            {
-                key.clear();
-                key.push_str("tag=");
-                key.push_str(tag);
-                let a = intern(&mut c.attributes, &mut c.attribute_index, &key);
-                c.attr_ids.push(a);
-            }
-            for r in item.related.iter().flatten() {
-                related.push(match c.index.get(trim(r)) {
-                    Some(&j) => j,
-                    None => {
-                        pending.push_str(r);
-                        pending_end.push(pending.len() as u32);
-                        PENDING | (pending_end.len() as u32 - 1)
-                    }
-                });
-            }
-            related_end.push(related.len() as u32);
-            c.ids.push(id.into());
+            c.position.push(index as u32);
         }
-        c.attr_start.push(c.attr_ids.len() as u32);
+        c.id_text.push_str(id);
+        c.id_end.push(c.id_text.len() as u32);
+        c.index.slots[slot] = n + 1;
+        if 4 * c.id_end.len() > 3 * c.index.slots.len() {
+            c.grow_index();
+        }
+        c.title_text
+            .push_str(item.title.map(trim).filter(|t| !t.is_empty()).unwrap_or(id));
+        c.title_end.push(c.title_text.len() as u32);
 
-        // Related ids can point forward, so the rest are resolved once every id is known.
-        c.related_start.reserve(c.ids.len() + 1);
-        c.related_ids.reserve(related.len());
+        let mut path = item.category.map(normal_path).unwrap_or_default();
+        let sensitive_by_path = !path.is_empty()
+            && self
+                .sensitive_prefixes
+                .iter()
+                .any(|p| path_is_under(&path, p));
+        // (Judged on the path as sent, so a refused path cannot hide a sensitive item.)
+        // Paths are interned level by level: a bound keeps that cheap and the depth in a u8.
+        if path.len() > MAX_PATH_BYTES
+            || path.bytes().filter(|&c| c == b'/').count() >= MAX_PATH_LEVELS
+        {
+            self.problem(
+                index,
+                Some(id),
+                "category",
+                "deeper than 16 levels or longer than 512 bytes; ignored".into(),
+            );
+            path = Cow::Borrowed("");
+        }
+        let c = &mut self.c;
+        let node = if path.is_empty() {
+            NONE
+        } else {
+            c.intern_category(&path)
+        };
+        c.category.push(node);
+        c.sensitive
+            .push(item.sensitive.unwrap_or(false) || sensitive_by_path);
+        let brand = item.brand.map(trim).filter(|b| !b.is_empty());
+        c.brand
+            .push(brand.map_or(NONE, |b| intern(&mut c.brands, &mut c.brand_index, b)));
+        c.in_stock.push(item.in_stock.unwrap_or(true));
+
+        let price = match item.price {
+            Some(p) if p.is_finite() && p >= 0.0 => p as f32,
+            Some(p) => {
+                let m = number_text(p) + " is not a finite, non-negative number; price ignored";
+                self.problem(index, Some(id), "price", m);
+                f32::NAN
+            }
+            None => f32::NAN,
+        };
+        self.c.price.push(price);
+        let popularity = match item.popularity {
+            Some(p) if p.is_finite() => p as f32,
+            Some(p) => {
+                let m = number_text(p) + " is not a finite number; treated as 0";
+                self.problem(index, Some(id), "popularity", m);
+                0.0
+            }
+            None => 0.0,
+        };
+        self.c.popularity.push(popularity);
+        let repurchase = match item.repurchase {
+            Some(r) if (0.0..=1.0).contains(&r) => r as f32,
+            Some(r) => {
+                let m = number_text(r) + " is not a share from 0 to 1; treated as 1";
+                self.problem(index, Some(id), "repurchase", m);
+                1.0
+            }
+            None => 1.0,
+        };
+        self.c.repurchase.push(repurchase);
+
+        let (c, key) = (&mut self.c, &mut self.key);
+        c.attr_start.push(c.attr_ids.len() as u32);
+        for (k, v) in item.attributes {
+            key.clear();
+            key.push_str(trim(k));
+            key.push('=');
+            key.push_str(trim(v));
+            let a = intern(&mut c.attributes, &mut c.attribute_index, key);
+            c.attr_ids.push(a);
+        }
+        for tag in item.tags.iter().map(|t| trim(t)).filter(|t| !t.is_empty()) {
+            key.clear();
+            key.push_str("tag=");
+            key.push_str(tag);
+            let a = intern(&mut c.attributes, &mut c.attribute_index, key);
+            c.attr_ids.push(a);
+        }
+        for r in item.related {
+            self.related.push(match c.find(trim(r)) {
+                Ok(j) => j,
+                Err(_) => {
+                    self.pending.push_str(r);
+                    self.pending_end.push(self.pending.len() as u32);
+                    PENDING | (self.pending_end.len() as u32 - 1)
+                }
+            });
+        }
+        self.related_end.push(self.related.len() as u32);
+    }
+
+    /// Resolves the related ids that pointed forward and derives the server's order,
+    /// the priors and the price bands.
+    pub fn finish(mut self) -> (Catalogue, LoadSummary) {
+        let mut c = std::mem::take(&mut self.c);
+        c.attr_start.push(c.attr_ids.len() as u32);
+        c.related_start.reserve(c.len() + 1);
+        c.related_ids.reserve(self.related.len());
         let mut from = 0;
-        for (n, &end) in related_end.iter().enumerate() {
+        for (n, &end) in self.related_end.iter().enumerate() {
             c.related_start.push(c.related_ids.len() as u32);
             let mut kept = 0;
-            for &r in &related[from..end as usize] {
+            for &r in &self.related[from..end as usize] {
                 let found = if r & PENDING == 0 {
                     Ok(r)
                 } else {
@@ -426,10 +474,10 @@ impl Catalogue {
                     let start = if k == 0 {
                         0
                     } else {
-                        pending_end[k - 1] as usize
+                        self.pending_end[k - 1] as usize
                     };
-                    let raw = &pending[start..pending_end[k] as usize];
-                    c.index.get(trim(raw)).copied().ok_or(raw)
+                    let raw = &self.pending[start..self.pending_end[k] as usize];
+                    c.find(trim(raw)).map_err(|_| raw)
                 };
                 match found {
                     Ok(j) if j as usize != n && kept < MAX_RELATED => {
@@ -437,13 +485,19 @@ impl Catalogue {
                         kept += 1;
                     }
                     Ok(_) => {}
-                    Err(raw) => problem(
-                        &mut summary,
-                        input_index[n] as usize,
-                        Some(&c.ids[n]),
-                        "related",
-                        format!("unknown item id \"{raw}\"; dropped"),
-                    ),
+                    Err(raw) => {
+                        let index = c.position(n as u32) as usize;
+                        let m = "unknown item id \"".to_owned() + raw + "\"; dropped";
+                        self.summary.problem_count += 1;
+                        if self.summary.problems.len() < MAX_REPORTED_PROBLEMS {
+                            self.summary.problems.push(Problem {
+                                index,
+                                id: Some(c.id(n as u32).to_owned()),
+                                field: "related",
+                                message: m,
+                            });
+                        }
+                    }
                 }
             }
             from = end as usize;
@@ -451,18 +505,21 @@ impl Catalogue {
         c.related_start.push(c.related_ids.len() as u32);
 
         // The server's order: popularity descending, ties in the order given.
-        let mut order: Vec<u32> = (0..c.ids.len() as u32).collect();
-        let pop = &c.popularity;
-        super::sort::sort_by(&mut order, &|a, b| {
-            pop[*b as usize].total_cmp(&pop[*a as usize]).then(a.cmp(b))
-        });
-        c.server_rank = vec![0; order.len()];
-        for (rank, &i) in order.iter().enumerate() {
+        let mut keys: Vec<u64> = c
+            .popularity
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| u64::from(!super::sort::f32_key(p)) << 32 | i as u64)
+            .collect();
+        super::sort::radix_sort(&mut keys);
+        c.server_order = keys.into_iter().map(|k| k as u32).collect();
+        c.server_rank = vec![0; c.len()];
+        for (rank, &i) in c.server_order.iter().enumerate() {
             c.server_rank[i as usize] = rank as u32;
         }
         let max = c.popularity.iter().copied().fold(0.0f32, f32::max);
         let min = c.popularity.iter().copied().fold(0.0f32, f32::min);
-        let n = c.ids.len().max(1) as f32;
+        let n = c.len().max(1) as f32;
         c.prior = if max > 0.0 && min >= 0.0 {
             c.popularity
                 .iter()
@@ -472,8 +529,102 @@ impl Catalogue {
             c.server_rank.iter().map(|&r| 1.0 - r as f32 / n).collect()
         };
         c.price_band = relative_price_bands(&c);
-        summary.loaded = c.ids.len();
-        (c, summary)
+        self.summary.loaded = c.len();
+        (c, self.summary)
+    }
+}
+
+impl Catalogue {
+    /// Validates and ingests `items` (see [`CatalogueBuilder`]).
+    pub fn ingest(
+        items: Vec<ItemInput>,
+        sensitive_categories: &[String],
+    ) -> (Catalogue, LoadSummary) {
+        let mut b = CatalogueBuilder::new(items.len(), sensitive_categories);
+        let (mut tags, mut attributes, mut related) = (Vec::new(), Vec::new(), Vec::new());
+        for item in &items {
+            tags.clear();
+            tags.extend(item.tags.iter().flatten().map(String::as_str));
+            attributes.clear();
+            attributes.extend(
+                item.attributes
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            );
+            related.clear();
+            related.extend(item.related.iter().flatten().map(String::as_str));
+            b.add(&ItemView {
+                id: item.id.as_deref(),
+                title: item.title.as_deref(),
+                category: item.category.as_deref(),
+                brand: item.brand.as_deref(),
+                price: item.price,
+                tags: &tags,
+                attributes: &attributes,
+                popularity: item.popularity,
+                in_stock: item.in_stock,
+                sensitive: item.sensitive,
+                repurchase: item.repurchase,
+                related: &related,
+            });
+        }
+        drop(items);
+        b.finish()
+    }
+
+    /// Item `i`'s id.
+    pub fn id(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.id_end[i - 1] as usize
+        };
+        &self.id_text[start..self.id_end[i] as usize]
+    }
+
+    /// Item `i`'s title (its id when it has none).
+    pub fn title(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.title_end[i - 1] as usize
+        };
+        &self.title_text[start..self.title_end[i] as usize]
+    }
+
+    /// Item `i`'s position in the array the shop passed to `loadCatalogue`.
+    pub fn position(&self, i: u32) -> u32 {
+        self.position.get(i as usize).copied().unwrap_or(i)
+    }
+
+    /// The item numbered `id`, or the free slot where it would go.
+    fn find(&self, id: &str) -> Result<u32, usize> {
+        let mask = self.index.slots.len() - 1;
+        let mut slot = id_hash(id) & mask;
+        loop {
+            match self.index.slots[slot] {
+                0 => return Err(slot),
+                k if self.id(k - 1) == id => return Ok(k - 1),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Doubles the id index (more items came than were announced).
+    fn grow_index(&mut self) {
+        let slots = vec![0; 2 * self.index.slots.len()];
+        let mask = slots.len() - 1;
+        self.index.slots = slots;
+        for i in 0..self.id_end.len() as u32 {
+            let mut slot = id_hash(self.id(i)) & mask;
+            while self.index.slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.index.slots[slot] = i + 1;
+        }
     }
 
     fn intern_category(&mut self, path: &str) -> u32 {
@@ -498,13 +649,16 @@ impl Catalogue {
     }
 
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.id_end.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.id_end.is_empty()
     }
     pub fn lookup(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        if self.index.slots.is_empty() {
+            return None; // the default, empty catalogue
+        }
+        self.find(id).ok()
     }
     pub fn category_id(&self, path: &str) -> Option<u32> {
         self.category_index.get(path).copied()
@@ -518,6 +672,10 @@ impl Catalogue {
     pub fn attributes_of(&self, i: u32) -> &[u32] {
         let i = i as usize;
         &self.attr_ids[self.attr_start[i] as usize..self.attr_start[i + 1] as usize]
+    }
+    /// The attribute rows: item `i`'s attributes are `ids[start[i]..start[i + 1]]`.
+    pub fn attribute_rows(&self) -> (&[u32], &[u32]) {
+        (&self.attr_start, &self.attr_ids)
     }
     pub fn related_of(&self, i: u32) -> &[u32] {
         let i = i as usize;
@@ -601,6 +759,30 @@ mod tests {
             category: Some(category.into()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_id_index_grows_past_the_announced_count_and_finds_every_id() {
+        let mut b = CatalogueBuilder::new(1, &[]);
+        let ids: Vec<String> = (0..1000).map(|k| format!(" sku-{k} ")).collect();
+        for id in &ids {
+            b.add(&ItemView {
+                id: Some(id),
+                related: &["sku-0", "sku-999"],
+                ..Default::default()
+            });
+        }
+        let (c, s) = b.finish();
+        assert_eq!((s.loaded, s.problem_count), (1000, 0));
+        for (k, id) in ids.iter().enumerate() {
+            assert_eq!(c.lookup(id.trim()), Some(k as u32));
+            assert_eq!((c.id(k as u32), c.title(k as u32)), (id.trim(), id.trim()));
+            assert_eq!(c.position(k as u32), k as u32);
+        }
+        assert_eq!(c.lookup("sku-1000"), None);
+        assert_eq!(c.related_of(5), &[0, 999]);
+        assert_eq!(c.related_of(0), &[999], "an item is not related to itself");
+        assert_eq!(Catalogue::default().lookup("sku-0"), None);
     }
 
     #[test]
@@ -721,7 +903,9 @@ mod tests {
         ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
-        for p in ["a/b", "a//b", " a / b ", "/a/", "", "a/\u{b}/b", "é/ü"] {
+        for p in [
+            "a/b", "a//b", " a / b ", "/a/", "", "a/\u{b}/b", "é/ü", "a", "a/ b", "a /b", "x/y/z", "a/\u{a0}b", "/",
+        ] {
             let std: Vec<&str> = p
                 .split('/')
                 .map(str::trim)

@@ -5,7 +5,7 @@
 //! What is learned from sensitive items (only with the `sensitive` purpose) lives in a
 //! profile of its own under its own key, so withdrawing that purpose erases exactly it.
 
-use super::catalogue::{path_is_under, Catalogue, ItemInput, LoadSummary};
+use super::catalogue::{path_is_under, Catalogue, CatalogueBuilder, ItemInput, LoadSummary};
 use super::consent::{self, Consent, ConsentChange, LogEntry, Purpose, ReadError, Source};
 use super::event::{EventInput, EventKind};
 use super::ldp::{self, Random};
@@ -14,7 +14,7 @@ use super::offers::{
     check_offer_id, OfferContext, OfferHistory, OfferInput, OfferPool, OfferSummary, PickedOffer,
 };
 use super::profile::{Affinities, Profile};
-use super::ranking::{self, RankRequest, Ranked, Ranker, Shopper};
+use super::ranking::{self, OrderRequest, RankRequest, Ranked, Ranker, Shopper};
 use super::reports::{self, Ledger, Measures, ReportsConfig, ReportsInput};
 use super::rules::Arrangement;
 use super::storage::{FallbackStore, StorageMode, Store, StoreError};
@@ -611,6 +611,18 @@ impl<S: Store> Engine<S> {
         summary
     }
 
+    /// A builder for a catalogue of about `expected` items, with this shop's sensitive
+    /// categories; [`Engine::use_catalogue`] puts what it built in place.
+    pub fn catalogue_builder(&self, expected: usize) -> CatalogueBuilder {
+        CatalogueBuilder::new(expected, &self.config.sensitive_categories)
+    }
+
+    pub fn use_catalogue(&mut self, built: CatalogueBuilder) -> LoadSummary {
+        let (catalogue, summary) = built.finish();
+        self.catalogue = Some(catalogue);
+        summary
+    }
+
     /// Is catalogue item `i` under a topic the shopper removed?
     fn blocked(&self, cat: &Catalogue, i: u32) -> bool {
         let path = cat.category_path(i);
@@ -681,8 +693,8 @@ impl<S: Store> Engine<S> {
     /// then the shop's arrangement (rules, diversity; exploration only with a profile).
     pub fn rank(&mut self, req: &RankRequest, now: Millis) -> Result<Vec<Ranked>, Error> {
         let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
-        let mut cands = ranking::candidates(catalogue, req)?;
-        let limit = ranking::limit(req, cands.len())?;
+        let mut cands = ranking::candidates(catalogue, req.items.as_deref())?;
+        let limit = ranking::limit(req.limit, cands.len())?;
         let arrange = Arrangement::new(
             catalogue,
             req.rules.as_deref().unwrap_or(&[]),
@@ -748,19 +760,24 @@ impl<S: Store> Engine<S> {
         Ok(pinned)
     }
 
-    /// The whole ranking as (score, catalogue index), best first, without match or
-    /// reasons: what the offline evaluation measures (the same scoring as `rank`).
-    pub fn rank_order(&mut self, req: &RankRequest, now: Millis) -> Result<Vec<(f32, u32)>, Error> {
+    /// The ranking as (score, catalogue index), best first, without match, reasons or
+    /// the shop's arrangement: `rankOrder`, and what the offline evaluation measures
+    /// (the same scores and order as `rank`). The server's order without consent.
+    pub fn rank_order(
+        &mut self,
+        req: &OrderRequest,
+        now: Millis,
+    ) -> Result<Vec<(f32, u32)>, Error> {
         let catalogue = self.catalogue.as_ref().ok_or(Error::NoCatalogue)?;
-        let mut cands = ranking::candidates(catalogue, req)?;
+        let mut cands = ranking::candidates(catalogue, req.items.as_deref())?;
+        let limit = ranking::limit(req.limit, cands.len())?;
         if !self.personalizing(now) {
-            let rank = &catalogue.server_rank;
-            super::sort::sort_by(&mut cands, &|a, b| {
-                rank[*a as usize].cmp(&rank[*b as usize])
-            });
+            ranking::in_server_order(catalogue, &mut cands);
+            cands.truncate(limit);
+            let prior = ranking::WEIGHTS.prior;
             return Ok(cands
                 .into_iter()
-                .map(|i| (catalogue.prior[i as usize], i))
+                .map(|i| (prior * catalogue.prior[i as usize], i))
                 .collect());
         }
         let shopper = shopper(
@@ -768,8 +785,7 @@ impl<S: Store> Engine<S> {
             &self.sensitive_profile,
             self.sensitive_allowed(now),
         );
-        let n = cands.len();
-        Ok(self.ranker.order(catalogue, &shopper, &cands, n, now))
+        Ok(self.ranker.order(catalogue, &shopper, &cands, limit, now))
     }
 
     /// Picks the best offers of `pool` for this shopper. Without the personalization
@@ -997,8 +1013,7 @@ impl<S: Store> Engine<S> {
 
     fn describe_part(&self, p: &Profile, now: Millis) -> Description {
         let cat = self.catalogue.as_ref();
-        let title =
-            |id: &str| cat.and_then(|c| c.lookup(id).map(|i| c.titles[i as usize].to_string()));
+        let title = |id: &str| cat.and_then(|c| c.lookup(id).map(|i| c.title(i).to_string()));
         Description {
             interests: interests(&p.categories, now),
             brands: top(&p.brands, now, 8)

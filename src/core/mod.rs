@@ -2,6 +2,7 @@
 //! through [`storage::Store`], time comes in as an argument, so all of it runs natively.
 
 pub mod catalogue;
+pub mod catalogue_json;
 pub mod codec;
 pub mod consent;
 pub mod engine;
@@ -24,7 +25,7 @@ pub use error::Error;
 pub use event::{Event, EventInput, EventKind};
 pub use offers::{OfferContext, OfferHistory, OfferInput, OfferPool, OfferSummary, PickedOffer};
 pub use profile::Profile;
-pub use ranking::{RankRequest, Ranked};
+pub use ranking::{OrderRequest, RankRequest, Ranked};
 pub use storage::{FallbackStore, MemoryStore, Store, StoreError};
 
 /// Milliseconds since the Unix epoch, as the browser's `Date.now()` gives them.

@@ -1203,7 +1203,7 @@ impl<'a> Fitter<'a> {
     }
 
     fn reasons(&self, fit: &Fit) -> Vec<String> {
-        let title = |i: u32| &*self.cat.titles[i as usize];
+        let title = |i: u32| self.cat.title(i);
         fit.why
             .iter()
             .flatten()

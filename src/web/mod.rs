@@ -9,7 +9,9 @@ mod storage;
 use crate::core::engine::{Config, ConfigInput, RemoveTarget};
 use crate::core::ldp::OsRandom;
 use crate::core::offers::{OfferContext, OfferInput};
-use crate::core::{ConsentChange, Engine, EventInput, ItemInput, RankRequest, Source};
+use crate::core::{
+    ConsentChange, Engine, EventInput, ItemInput, OrderRequest, RankRequest, Source,
+};
 use de::De;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -116,12 +118,25 @@ impl TailorCore {
         Ok(to_js(&self.engine.load_catalogue(items)))
     }
 
+    /// `loadCatalogue` of the JSON payload itself (the bytes as fetched): read in one
+    /// pass (`core::catalogue_json`), no JS object made. A mistake throws, naming the
+    /// item and field or the line and column, and the catalogue loaded before stays.
+    #[wasm_bindgen(js_name = loadCatalogueJson)]
+    pub fn load_catalogue_json(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let mut built = self.engine.catalogue_builder(bytes.len() / 256);
+        crate::core::catalogue_json::read(bytes, &mut built, &|text| js_sys::parse_float(text))
+            .map_err(core_err)?;
+        Ok(to_js(&self.engine.use_catalogue(built)))
+    }
+
     /// `loadCatalogue` of a catalogue packed by the JS layer (see `packed.rs`); `undefined`
     /// when the packing does not add up, and the JS layer then calls `loadCatalogue`.
     #[wasm_bindgen(js_name = loadPacked)]
     pub fn load_packed(&mut self, text: &[u8], nums: &[f64]) -> JsValue {
-        match packed::unpack(text, nums) {
-            Some(items) => to_js(&self.engine.load_catalogue(items)),
+        let expected = nums.first().map_or(0, |&n| n as usize).min(nums.len());
+        let mut built = self.engine.catalogue_builder(expected);
+        match packed::unpack(text, nums, &mut built) {
+            Some(()) => to_js(&self.engine.use_catalogue(built)),
             None => JsValue::UNDEFINED,
         }
     }
@@ -144,6 +159,24 @@ impl TailorCore {
         let request: RankRequest = from_js("request", request)?;
         let ranked = self.engine.rank(&request, now_ms(now)?).map_err(core_err)?;
         Ok(to_js(&ranked))
+    }
+
+    /// The best `limit` candidates as their positions in the array given to
+    /// `loadCatalogue`, best first (a `Uint32Array`): `rank`'s order without ids, match,
+    /// reasons or rules, for whole-catalogue listings.
+    #[wasm_bindgen(js_name = rankOrder)]
+    pub fn rank_order(&mut self, request: JsValue, now: f64) -> Result<Vec<u32>, JsError> {
+        let request: OrderRequest = from_js("request", request)?;
+        let order = self
+            .engine
+            .rank_order(&request, now_ms(now)?)
+            .map_err(core_err)?;
+        // (An order came back, so a catalogue is loaded.)
+        let positions = self
+            .engine
+            .catalogue()
+            .map(|cat| order.into_iter().map(|(_, i)| cat.position(i)).collect());
+        Ok(positions.unwrap_or_default())
     }
 
     #[wasm_bindgen(js_name = getConsent)]

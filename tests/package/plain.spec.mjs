@@ -199,6 +199,79 @@ test("the packed fast path of loadCatalogue loads what the plain reader loads", 
   expect(JSON.parse(r.packed).summary.loaded).toBe(4);
 });
 
+// loadCatalogue of the server's JSON payload itself (bytes as fetched, an ArrayBuffer, the
+// text) reads it in one pass in the wasm (src/core/catalogue_json.rs): it must load exactly
+// what JSON.parse followed by loadCatalogue(array) loads, and refuse what is not JSON with
+// its place, keeping the catalogue loaded before.
+test("loadCatalogue of the JSON payload loads what the parsed array loads, and keeps the old catalogue on an error", async ({ page }) => {
+  const r = await withTailor(page, async () => {
+    const payload = JSON.stringify([
+      { id: "sku-1", title: "Trail Runner 2", category: "shoes/running", brand: "Acme", popularity: 1, price: 89.5, tags: ["trail", ""], attributes: { colour: "grey", 10: "x", "": "" }, inStock: false, related: ["sku-2", "nope"], image: { src: "/a.jpg", sizes: [1, 2] } },
+      { id: " sku-2 ", title: "Régenjacke 🌧 \"quoted\"\n\u0001", category: " outdoor / jackets/", brand: null, popularity: 9.000000000000002, price: 0.1, in_stock: true, repurchase: 0.4, attributes: {}, tags: [] },
+      { id: "sku-3", category: "shoes", price: -1, repurchase: 7, popularity: 1e21 },
+      { id: "sku-1", title: "repeated id" },
+      { title: "no id" },
+      { id: "sku-4", category: "a/".repeat(20), brand: "Acme", related: null, popularity: 123456.78901234567 },
+    ]);
+    const run = (input) => {
+      const summary = tailor.loadCatalogue(input);
+      return JSON.stringify({ summary, rank: tailor.rank({ limit: 10 }), order: Array.from(tailor.rankOrder()), status: tailor.status.catalogue ?? null });
+    };
+    const bytes = new TextEncoder().encode(payload);
+    const results = {
+      array: run(JSON.parse(payload)),
+      bytes: run(bytes),
+      buffer: run(bytes.buffer.slice(0)),
+      text: run(payload),
+      // A view into a larger buffer: only its own bytes are read.
+      view: run(new Uint8Array([32, ...bytes, 32, 88]).subarray(1, bytes.length + 2)),
+    };
+    tailor.loadCatalogue(JSON.parse(payload));
+    const before = tailor.rank().map((x) => x.id);
+    const errors = {
+      syntax: await caught(() => tailor.loadCatalogue('[{"id": "a"},\n {"id": "b" "title": "x"}]')),
+      type: await caught(() => tailor.loadCatalogue('[{"id": "a"}, {"id": "b", "price": "cheap"}]')),
+      notArray: await caught(() => tailor.loadCatalogue('{"items": []}')),
+    };
+    return { results, errors, kept: JSON.stringify(tailor.rank().map((x) => x.id)) === JSON.stringify(before) };
+  });
+  for (const way of ["bytes", "buffer", "text", "view"]) expect(r.results[way], way).toBe(r.results.array);
+  expect(JSON.parse(r.results.array).summary.loaded).toBe(4);
+  expect(r.errors.syntax).toMatchObject({ threw: true, isError: true, message: "items: not JSON at line 2, column 13: expected ',' or '}'" });
+  expect(r.errors.type).toMatchObject({ threw: true, isError: true, message: 'items[1].price: expected a number, got the string "cheap"' });
+  expect(r.errors.notArray).toMatchObject({ threw: true, isError: true, message: "items: expected an array of catalogue items, got an object" });
+  expect(r.kept).toBe(true);
+});
+
+// rankOrder: rank's order, compact (positions in the array given to loadCatalogue).
+test("rankOrder gives rank's order as positions in the loaded array, in a Uint32Array", async ({ page }) => {
+  const r = await withTailor(page, async () => {
+    const items = [{ title: "no id" }];
+    for (let i = 0; i < 40; i++) items.push({ id: `p${i}`, title: `P ${i}`, category: i % 2 ? "shoes/running" : "outdoor/jackets", popularity: 40 - i });
+    tailor.loadCatalogue(items);
+    for (const id of ["p7", "p9", "p31"]) tailor.track({ type: "view", item: id });
+    const order = tailor.rankOrder();
+    const top = tailor.rankOrder({ items: ["p3", "p9", "p20"], limit: 2 });
+    return {
+      typed: order instanceof Uint32Array,
+      ids: Array.from(order, (k) => items[k].id),
+      rank: tailor.rank().map((x) => x.id),
+      top: Array.from(top, (k) => items[k].id),
+      rankTop: tailor.rank({ items: ["p3", "p9", "p20"], limit: 2 }).map((x) => x.id),
+      server: Array.from(items.slice(1), (x) => x.id),
+      rules: await caught(() => tailor.rankOrder({ rules: [] })),
+      unknown: await caught(() => tailor.rankOrder({ items: ["p1", "zz"] })),
+    };
+  });
+  expect(r.typed).toBe(true);
+  expect(r.ids).toEqual(r.rank);
+  expect(r.ids).not.toEqual(r.server);
+  expect(r.top).toEqual(r.rankTop);
+  expect(r.rules).toMatchObject({ threw: true, isError: true });
+  expect(r.rules.message).toMatch(/^request\.rules: unknown field/);
+  expect(r.unknown.message).toMatch(/^items\[1\]: "zz" is not in the loaded catalogue/);
+});
+
 // A string where a list or a map is expected is explained in JS terms, not as the engine's TypeError.
 test("a string where a list or map is expected is explained, not a leaked TypeError", async ({ page }) => {
   const r = await withTailor(page, async () => ({

@@ -251,8 +251,15 @@ export class Tailor extends EventTarget {
     return this.#core.status(this.#clock());
   }
 
-  /** Validates and ingests the page's catalogue; returns what was wrong with it. */
+  /**
+   * Validates and ingests the page's catalogue; returns what was wrong with it. `items` is
+   * the array of items, or the server's JSON payload itself (the fastest: a Uint8Array or
+   * ArrayBuffer as fetched, or the text), read in one pass without making JS objects.
+   */
   loadCatalogue(items) {
+    if (typeof items === "string") return this.#core.loadCatalogueJson(encoder.encode(items));
+    if (items instanceof ArrayBuffer) return this.#core.loadCatalogueJson(new Uint8Array(items));
+    if (ArrayBuffer.isView(items)) return this.#core.loadCatalogueJson(new Uint8Array(items.buffer, items.byteOffset, items.byteLength));
     const packed = packCatalogue(items);
     return (packed && this.#core.loadPacked(packed[0], packed[1])) ?? this.#core.loadCatalogue(items);
   }
@@ -265,6 +272,11 @@ export class Tailor extends EventTarget {
   /** Ranks the candidates for this shopper: the server's order without consent. */
   rank(request = {}) {
     return this.#core.rank(request, this.#clock());
+  }
+
+  /** `rank`'s order as positions in the loaded array (a Uint32Array): for whole-catalogue listings. */
+  rankOrder(request = {}) {
+    return this.#core.rankOrder(request, this.#clock());
   }
 
   /** Picks the best offers of `pool` for this shopper; by value alone without consent. */

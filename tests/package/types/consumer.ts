@@ -17,6 +17,7 @@ import type {
   ProfileDescription,
   RankedItem,
   RankRequest,
+  OrderRequest,
   TailorEvent,
   TailorExport,
   TailorOptions,
@@ -101,6 +102,11 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
     },
     { id: "sku-3", in_stock: false },
   ]);
+  // the server's JSON payload itself: bytes, a buffer or the text
+  const fromBytes = tailor.loadCatalogue(new TextEncoder().encode(JSON.stringify(items)));
+  assertType<Exact<typeof fromBytes, LoadSummary>>();
+  tailor.loadCatalogue(new ArrayBuffer(2));
+  tailor.loadCatalogue("[]");
 
   // track: every event type
   const events: TailorEvent[] = [
@@ -125,6 +131,10 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   tailor.rank({ items: ["sku-1"] });
   tailor.rank({ limit: 12, rules: [{ action: "pin", items: ["sku-1"] }, { action: "boost", categories: ["shoes"], by: 0.5 }, { action: "filter", brands: ["Zed"] }], diversity: { maxPerBrand: 2 }, explore: 0.1 });
   assertType<Exact<typeof page, RankedItem[]>>();
+  const order = tailor.rankOrder({ limit: 100 });
+  assertType<Exact<typeof order, Uint32Array>>();
+  const orderRequest: OrderRequest = { items: ["sku-1"], limit: 1 };
+  const firstItem = items[tailor.rankOrder(orderRequest)[0] ?? 0];
   const [top] = all;
   const line: string = top ? `${top.id} ${top.score.toFixed(2)} ${top.match}% ${top.reasons.join("; ")}` : "";
 
@@ -185,6 +195,10 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   tailor.rank({ limit: "5" });
   // @ts-expect-error items are ids, not catalogue items
   tailor.rank({ items: [{ id: "sku-1" }] });
+  // @ts-expect-error rankOrder takes no rules (rank arranges the page)
+  tailor.rankOrder({ rules: [] });
+  // @ts-expect-error a catalogue is items, bytes or text, not a number
+  tailor.loadCatalogue(42);
   // @ts-expect-error the purpose is spelled "personalization"
   tailor.consent.set({ personalisation: true });
   // @ts-expect-error consent is a boolean
@@ -214,5 +228,5 @@ export async function shop(items: CatalogueItem[], wasmBytes: ArrayBuffer): Prom
   // @ts-expect-error rank returns an array, not a promise
   await tailor.rank().then(() => 0);
 
-  return [String(count), String(granted), where, line, interest?.key ?? "", recent?.title ?? "", kinds.join(), String(dismissed), brand ?? "", String(forgotten), String(notBoolean)];
+  return [String(count), String(granted), where, line, firstItem?.id ?? "", interest?.key ?? "", recent?.title ?? "", kinds.join(), String(dismissed), brand ?? "", String(forgotten), String(notBoolean)];
 }
