@@ -455,6 +455,11 @@ fn a_histogram_of_1000_shoppers_is_recovered_exactly() {
     assert_eq!(total.iter().sum::<u128>(), CLIENTS as u128);
     // Every bucket has shoppers in it: the skew did not leave the test trivial.
     assert!(total.iter().all(|&c| c > 10), "{total:?}");
+    // Report ids come from the OS CSPRNG: 1,000 distinct ones.
+    let mut ids: Vec<[u8; 16]> = uploads.iter().map(|u| u.report_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), CLIENTS);
     // Bytes per upload: 26 metadata, 4 + 64 public share (two joint-randomness parts),
     // each share 1 + 2 + 32 + 4 + (2 + 4 + share + 16 tag); every upload the same size.
     assert!(uploads

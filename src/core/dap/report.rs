@@ -102,7 +102,7 @@ impl DapTask {
 
         let mut aad = Out::new();
         aad.fixed(&self.task_id)
-            .fixed(self.configuration())
+            .fixed(&self.configuration())
             .fixed(&metadata)
             .vec32(&shares.public_share);
         let aad = aad.finish();

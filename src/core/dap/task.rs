@@ -102,7 +102,6 @@ pub struct DapTask {
     pub task_interval: Option<(u64, u64)>,
     /// The kind's number of buckets: a value to report is below it.
     pub domain: u32,
-    configuration: Vec<u8>,
 }
 
 impl DapTask {
@@ -180,7 +179,7 @@ impl DapTask {
                 Some((start, duration))
             }
         };
-        let mut task = DapTask {
+        Ok(DapTask {
             task_id,
             task_info,
             leader,
@@ -191,10 +190,7 @@ impl DapTask {
             vdaf,
             task_interval,
             domain: measure.domain(),
-            configuration: Vec::new(),
-        };
-        task.configuration = task.encode_configuration();
-        Ok(task)
+        })
     }
 
     /// The encoded `TaskConfiguration` (DAP-18 §4.2):
@@ -205,11 +201,9 @@ impl DapTask {
     /// opaque batch_config<0..2^16-1> (empty for both modes); uint32 vdaf_type;
     /// opaque vdaf_configuration<0..2^16-1>; TaskExtension extensions<0..2^16-1>
     /// ```
-    pub fn configuration(&self) -> &[u8] {
-        &self.configuration
-    }
-
-    fn encode_configuration(&self) -> Vec<u8> {
+    ///
+    /// Encoded from the fields each time, so it can never disagree with them.
+    pub fn configuration(&self) -> Vec<u8> {
         let mut extensions = Out::new();
         if let Some((start, duration)) = self.task_interval {
             // task_interval(1): extension_data is an Interval { Time start; Duration duration }.
