@@ -708,26 +708,28 @@ impl Catalogue {
 /// premium *for that kind of thing*: a 3-dollar cheese and a 300-dollar phone can both be
 /// the shopper's "budget pick".
 pub fn relative_price_bands(c: &Catalogue) -> Vec<u8> {
-    let median = |mut v: Vec<f32>| -> f32 {
-        if v.is_empty() {
-            return f32::NAN;
-        }
-        // The shared sort (src/core/sort.rs): a selection here would add its own copy to the wasm.
-        super::sort::sort_by(&mut v, &|a, b| a.total_cmp(b));
-        v[v.len() / 2]
-    };
-    let priced = |i: usize| c.price[i] > 0.0;
-    let overall = median(
-        (0..c.len())
-            .filter(|&i| priced(i))
-            .map(|i| c.price[i])
-            .collect(),
-    );
-    let mut by_node: Vec<Vec<f32>> = vec![Vec::new(); c.categories.len()];
-    for i in (0..c.len()).filter(|&i| priced(i) && c.category[i] != NONE) {
-        by_node[c.category[i] as usize].push(c.price[i]);
+    use super::sort::{f32_key, key_f32, radix_sort};
+    // Medians (the upper one of an even count) from linear-time sorts of the prices, the
+    // per-category ones keyed by category first so each category's prices are one run.
+    let priced = |i: &usize| c.price[*i] > 0.0;
+    let mut all: Vec<u64> = (0..c.len())
+        .filter(priced)
+        .map(|i| u64::from(f32_key(c.price[i])))
+        .collect();
+    radix_sort(&mut all);
+    let overall = all
+        .get(all.len() / 2)
+        .map_or(f32::NAN, |&k| key_f32(k as u32));
+    drop(all);
+    let mut keyed: Vec<u64> = (0..c.len())
+        .filter(|i| priced(i) && c.category[*i] != NONE)
+        .map(|i| u64::from(c.category[i]) << 32 | u64::from(f32_key(c.price[i])))
+        .collect();
+    radix_sort(&mut keyed);
+    let mut medians = vec![f32::NAN; c.categories.len()];
+    for run in keyed.chunk_by(|a, b| a >> 32 == b >> 32) {
+        medians[(run[0] >> 32) as usize] = key_f32(run[run.len() / 2] as u32);
     }
-    let medians: Vec<f32> = by_node.into_iter().map(median).collect();
     (0..c.len())
         .map(|i| {
             let m = match c.category[i] {
@@ -904,7 +906,19 @@ mod tests {
             assert_eq!(trim(s), s.trim(), "{s:?}");
         }
         for p in [
-            "a/b", "a//b", " a / b ", "/a/", "", "a/\u{b}/b", "é/ü", "a", "a/ b", "a /b", "x/y/z", "a/\u{a0}b", "/",
+            "a/b",
+            "a//b",
+            " a / b ",
+            "/a/",
+            "",
+            "a/\u{b}/b",
+            "é/ü",
+            "a",
+            "a/ b",
+            "a /b",
+            "x/y/z",
+            "a/\u{a0}b",
+            "/",
         ] {
             let std: Vec<&str> = p
                 .split('/')

@@ -112,6 +112,9 @@ pub struct Shopper<'a> {
 pub struct Ranker {
     /// The signal weights; the offline evaluation switches signals off through them.
     pub weights: Weights,
+    /// The profile's own affinity per category node, and which nodes have one.
+    own: Vec<f32>,
+    own_set: Vec<u32>,
     node_score: Vec<f32>,
     node_best: Vec<u32>,
     node_blocked: Vec<bool>,
@@ -137,24 +140,41 @@ pub fn candidates(cat: &Catalogue, items: Option<&[String]>) -> Result<Vec<u32>,
     let Some(ids) = items else {
         return Ok((0..cat.len() as u32).collect());
     };
-    let mut seen = vec![false; cat.len()];
     let mut out = Vec::with_capacity(ids.len());
+    let mut unknown = None;
     for (k, id) in ids.iter().enumerate() {
-        let i = cat.lookup(id).ok_or_else(|| {
-            Error::invalid(
-                format!("items[{k}]"),
-                format!("\"{id}\" is not in the loaded catalogue"),
-            )
-        })?;
-        if std::mem::replace(&mut seen[i as usize], true) {
-            return Err(Error::invalid(
-                format!("items[{k}]"),
-                format!("\"{id}\" is listed twice"),
-            ));
+        match cat.lookup(id) {
+            Some(i) => out.push(i),
+            None => {
+                unknown = Some(k);
+                break;
+            }
         }
-        out.push(i);
     }
-    Ok(out)
+    // Repeats, found by sorting (index, position) pairs: a table over the whole
+    // catalogue would cost a 92k-item page fault per call for a 500-item page.
+    let mut keys: Vec<u64> = out
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| u64::from(i) << 32 | k as u64)
+        .collect();
+    radix_sort(&mut keys);
+    let repeat = keys
+        .windows(2)
+        .filter(|w| w[0] >> 32 == w[1] >> 32)
+        .map(|w| w[1] as u32 as usize)
+        .min();
+    match (unknown, repeat) {
+        (Some(k), r) if r.is_none_or(|r| k < r) => Err(Error::invalid(
+            format!("items[{k}]"),
+            format!("\"{}\" is not in the loaded catalogue", ids[k]),
+        )),
+        (_, Some(k)) => Err(Error::invalid(
+            format!("items[{k}]"),
+            format!("\"{}\" is listed twice", ids[k]),
+        )),
+        _ => Ok(out),
+    }
 }
 
 pub fn limit(limit: Option<f64>, n: usize) -> Result<usize, Error> {
@@ -287,6 +307,12 @@ impl Ranker {
         now: Millis,
     ) -> Vec<(f32, u32)> {
         self.prepare(cat, shopper, now);
+        for &i in cands {
+            let node = cat.category[i as usize];
+            if node != NONE {
+                self.visit_node(cat, shopper, node);
+            }
+        }
         let cols = self.columns(cat, shopper);
         cands.iter().map(|&i| (cols.score(i), i)).collect()
     }
@@ -319,6 +345,37 @@ impl Ranker {
         }
     }
 
+    /// Works out category `node`'s score, its reason's level and whether the shopper
+    /// blocked it, once per call.
+    fn visit_node(&mut self, cat: &Catalogue, shopper: &Shopper, node: u32) {
+        if !self.node_score[node as usize].is_nan() {
+            return;
+        }
+        let (mut sum, mut wsum, mut best, mut best_v) = (0.0, 0.0, NONE, 0.0);
+        let mut cur = node;
+        while cur != NONE {
+            let c = &cat.categories[cur as usize];
+            let dw = f32::from(c.depth.min(3));
+            let v = self.own[cur as usize];
+            sum += dw * v;
+            wsum += dw;
+            // The reason names the most specific level that carries real weight.
+            if v * dw > best_v {
+                best_v = v * dw;
+                best = cur;
+            }
+            cur = c.parent;
+        }
+        let n = node as usize;
+        self.node_score[n] = if wsum > 0.0 { sum / wsum } else { 0.0 };
+        self.node_best[n] = best;
+        let path = &cat.categories[n].path;
+        self.node_blocked[n] = shopper
+            .blocked
+            .iter()
+            .any(|b| super::catalogue::path_is_under(path, b));
+    }
+
     /// Sensitive without the purpose, or under a topic the shopper removed.
     fn muted(&self, cat: &Catalogue, shopper: &Shopper, i: u32) -> bool {
         let iu = i as usize;
@@ -331,54 +388,39 @@ impl Ranker {
     fn prepare(&mut self, cat: &Catalogue, shopper: &Shopper, now: Millis) {
         let profiles = &shopper.profiles;
         // Category: each node scores the depth-weighted mean of its own and its
-        // ancestors' affinities, each normalized by the strongest at that depth.
+        // ancestors' affinities, each normalized by the strongest at that depth. Only the
+        // profile's few nodes are touched here; a node's score is worked out the first
+        // time a candidate needs it (`visit_node`), so a 500-item page of a catalogue
+        // with thousands of categories does not walk them all.
         let nodes = cat.categories.len();
-        let mut own = vec![0.0f32; nodes];
+        if self.own.len() != nodes {
+            self.own = vec![0.0; nodes]; // blank between calls: `clear` undoes `own_set`
+        }
         for e in profiles.iter().flat_map(|p| &p.categories.entries) {
             if let Some(node) = cat.category_id(&e.key) {
-                own[node as usize] += decay(e.weight, e.at, now);
+                if !self.own_set.contains(&node) {
+                    self.own_set.push(node);
+                }
+                self.own[node as usize] += decay(e.weight, e.at, now);
             }
         }
         let mut max_at_depth = [0.0f32; 8];
-        for (node, v) in own.iter().enumerate() {
-            let d = (cat.categories[node].depth as usize).min(7);
-            max_at_depth[d] = max_at_depth[d].max(*v);
+        for &node in &self.own_set {
+            let d = (cat.categories[node as usize].depth as usize).min(7);
+            max_at_depth[d] = max_at_depth[d].max(self.own[node as usize]);
         }
-        for (node, v) in own.iter_mut().enumerate() {
-            let d = (cat.categories[node].depth as usize).min(7);
+        for &node in &self.own_set {
+            let d = (cat.categories[node as usize].depth as usize).min(7);
             if max_at_depth[d] > 0.0 {
-                *v /= max_at_depth[d];
+                self.own[node as usize] /= max_at_depth[d];
             }
         }
-        fill(&mut self.node_score, nodes);
+        self.node_score.clear();
+        self.node_score.resize(nodes, f32::NAN); // NaN: not worked out yet
         self.node_best.clear();
         self.node_best.resize(nodes, NONE);
         self.node_blocked.clear();
         self.node_blocked.resize(nodes, false);
-        for node in 0..nodes {
-            let (mut sum, mut wsum, mut best, mut best_v) = (0.0, 0.0, NONE, 0.0);
-            let mut cur = node as u32;
-            while cur != NONE {
-                let c = &cat.categories[cur as usize];
-                let dw = f32::from(c.depth.min(3));
-                let v = own[cur as usize];
-                sum += dw * v;
-                wsum += dw;
-                // The reason names the most specific level that carries real weight.
-                if v * dw > best_v {
-                    best_v = v * dw;
-                    best = cur;
-                }
-                cur = c.parent;
-            }
-            self.node_score[node] = if wsum > 0.0 { sum / wsum } else { 0.0 };
-            self.node_best[node] = best;
-            let path = &cat.categories[node].path;
-            self.node_blocked[node] = shopper
-                .blocked
-                .iter()
-                .any(|b| super::catalogue::path_is_under(path, b));
-        }
         self.brand_blocked.clear();
         self.brand_blocked.resize(cat.brands.len(), false);
         for b in shopper.blocked.iter().filter_map(|b| cat.brand_id(b)) {
@@ -441,6 +483,9 @@ impl Ranker {
                     self.marked.push(src);
                     self.recent[src as usize] = recency;
                     self.recent_kind[src as usize] = r.kind.code();
+                }
+                if cat.category[src as usize] != NONE {
+                    self.visit_node(cat, shopper, cat.category[src as usize]);
                 }
                 if !self.muted(cat, shopper, src) {
                     let base = recency * super::profile::event_weight(r.kind);
@@ -593,6 +638,10 @@ impl Ranker {
             (self.repeat[j], self.dismissed[j]) = (0, false);
         }
         self.marked.clear();
+        for &node in &self.own_set {
+            self.own[node as usize] = 0.0;
+        }
+        self.own_set.clear();
     }
 }
 
@@ -636,14 +685,21 @@ fn best(cat: &Catalogue, mut scored: Vec<(f32, u32)>, limit: usize) -> Vec<(f32,
 fn normalized(out: &mut Vec<f32>, n: usize, entries: impl Iterator<Item = (u32, f32)>) {
     fill(out, n);
     let mut max = 0.0f32;
+    // Only the keys the profile names are divided: thousands of brands, a few liked.
+    let mut keys: Vec<u32> = Vec::new();
     for (k, v) in entries {
         if (k as usize) < n {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
             out[k as usize] += v;
             max = max.max(out[k as usize]);
         }
     }
     if max > 0.0 {
-        out.iter_mut().for_each(|v| *v /= max);
+        for k in keys {
+            out[k as usize] /= max;
+        }
     }
 }
 
