@@ -645,32 +645,22 @@ impl Ranker {
     }
 }
 
-/// The `limit` best of `scored`, best first: by score, ties in the server's order.
-/// A short top (a page of results) is selected, then sorted; a long one (the whole
-/// catalogue) is sorted at once in linear time, score and server rank packed in one key.
-fn best(cat: &Catalogue, mut scored: Vec<(f32, u32)>, limit: usize) -> Vec<(f32, u32)> {
+/// The `limit` best of `scored`, best first: by score, ties in the server's order. Score
+/// and server rank are packed into one integer key (the highest score, inverted, first),
+/// so that selecting and sorting compare plain integers: the top of a page is selected,
+/// then sorted in linear time like a whole catalogue's order.
+fn best(cat: &Catalogue, scored: Vec<(f32, u32)>, limit: usize) -> Vec<(f32, u32)> {
     let rank = &cat.server_rank;
-    if limit.saturating_mul(8) < scored.len() {
-        let by_score = |a: &(f32, u32), b: &(f32, u32)| {
-            f32_key(b.0)
-                .cmp(&f32_key(a.0))
-                .then(rank[a.1 as usize].cmp(&rank[b.1 as usize]))
-        };
-        if limit > 0 {
-            scored.select_nth_unstable_by(limit - 1, by_score);
-        }
-        scored.truncate(limit);
-        scored.sort_unstable_by(by_score);
-        return scored;
-    }
-    // Ascending keys: the highest score first (its key inverted), then the server's rank.
     let mut keys: Vec<u64> = scored
         .iter()
         .map(|&(s, i)| u64::from(!f32_key(s)) << 32 | u64::from(rank[i as usize]))
         .collect();
     drop(scored);
-    radix_sort(&mut keys);
+    if limit > 0 && limit < keys.len() {
+        keys.select_nth_unstable(limit - 1);
+    }
     keys.truncate(limit);
+    radix_sort(&mut keys);
     keys.into_iter()
         .map(|k| {
             (
