@@ -59,7 +59,17 @@ test("the benchmark's JS baseline ranks the demo catalogue exactly as Tailor doe
       return { n: a.length, nJs: b.length, differ: differ.slice(0, 3), count: differ.length };
     };
     const page = items.slice(200, 700).map((i) => i.id);
+    // rankOrder against the baseline's order(): every position of the whole catalogue.
+    const orderDiffers = (request) => {
+      const a = tailor.rankOrder(request);
+      const b = js.order(request, clock);
+      let count = a.length === b.length ? 0 : 1;
+      for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) count++;
+      return { n: a.length, count };
+    };
     return {
+      order: orderDiffers({}),
+      orderPage: orderDiffers({ items: page, limit: 48 }),
       outcomes: [...outcomes].sort(),
       all: compare({}, 500),
       page: compare({ items: page, limit: 48 }, 48),
@@ -68,6 +78,8 @@ test("the benchmark's JS baseline ranks the demo catalogue exactly as Tailor doe
   }, catalogue);
 
   expect(result.outcomes).toEqual(["recorded"]);
+  expect(result.order).toEqual({ n: catalogue.length, count: 0 });
+  expect(result.orderPage).toEqual({ n: 48, count: 0 });
   for (const key of ["all", "page", "pageFull"]) {
     expect(result[key].n).toBeGreaterThan(40);
     expect(result[key].nJs).toBe(result[key].n);
