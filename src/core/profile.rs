@@ -6,7 +6,6 @@ use super::catalogue::{Catalogue, NO_BAND};
 use super::codec::{base64_decode, base64_encode, DecodeError, Reader, Writer};
 use super::event::{Event, EventKind};
 use super::Millis;
-use std::collections::VecDeque;
 
 const DAY_MS: f64 = 86_400_000.0;
 /// Long-term interests halve every three weeks without new evidence.
@@ -129,8 +128,9 @@ pub struct Profile {
     /// Keyed by the decimal price band relative to the category (see
     /// [`super::catalogue::relative_price_bands`]).
     pub price_bands: Affinities,
-    /// Newest first.
-    pub recent: VecDeque<Recent>,
+    /// Newest first (at most 30: a `Vec`, whose insert at the front costs nothing here;
+    /// a `VecDeque` compiled a second set of retain/compare/grow code into the wasm).
+    pub recent: Vec<Recent>,
     pub purchased: Vec<Purchased>,
     pub dismissed: Vec<(String, Millis)>,
     /// Topics (category paths or brands) the shopper removed: never learned again until allowed.
@@ -176,11 +176,14 @@ impl Profile {
                 .add(&band.to_string(), w, now, CAP_PRICE_BANDS);
         }
         self.recent.retain(|r| r.item != event.item);
-        self.recent.push_front(Recent {
-            item: event.item.clone(),
-            kind: event.kind,
-            at: now,
-        });
+        self.recent.insert(
+            0,
+            Recent {
+                item: event.item.clone(),
+                kind: event.kind,
+                at: now,
+            },
+        );
         self.recent.truncate(CAP_RECENT);
         if event.kind == EventKind::Purchase {
             match self.purchased.iter_mut().find(|p| p.item == event.item) {
@@ -317,7 +320,7 @@ impl Profile {
         for _ in 0..r.count(CAP_RECENT)? {
             let item = r.str()?;
             let kind = EventKind::from_code(r.u8()?).ok_or(DecodeError)?;
-            p.recent.push_back(Recent {
+            p.recent.push(Recent {
                 item,
                 kind,
                 at: time(&mut r)?,

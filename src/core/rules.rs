@@ -315,7 +315,8 @@ impl Arrangement {
             let k = (splitmix64(&mut rng) % pool.len() as u64) as usize;
             chosen.push(pool.swap_remove(k));
         }
-        chosen.sort_unstable_by(|a, b| b.cmp(a)); // remove from the back first
+        // Remove from the back first. The shared sort: a few slots, not worth a sort of its own.
+        super::sort::sort_by(&mut chosen, &|a: &usize, b: &usize| b.cmp(a));
         let mut picked: Vec<Ranked> = chosen.into_iter().map(|k| ranked.remove(k)).collect();
         for r in &mut picked {
             r.reasons = vec!["Something new to try".to_owned()];
