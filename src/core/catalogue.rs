@@ -243,10 +243,6 @@ pub struct ItemView<'a> {
     pub related: &'a [&'a str],
 }
 
-/// Related ids that point forward (to an item not read yet) are flagged with this bit
-/// and index [`CatalogueBuilder::pending`] until every id is known.
-const PENDING: u32 = 1 << 31;
-
 /// Ingests items one at a time ([`CatalogueBuilder::add`]), copying what it keeps into
 /// the catalogue's columns, then [`CatalogueBuilder::finish`]es the derived columns.
 pub struct CatalogueBuilder {
@@ -255,9 +251,8 @@ pub struct CatalogueBuilder {
     sensitive_prefixes: Vec<String>,
     /// Items passed so far, kept or not.
     seen: usize,
-    /// Related ids, resolved at once when they point back (catalogue numbers), or
-    /// [`PENDING`] | k for the k-th raw id in `pending`.
-    related: Vec<u32>,
+    /// Every item's related ids as sent, end to end, resolved once every id is known
+    /// (they can point forward): item `n`'s are `pending_end[related_end[n - 1]..related_end[n]]`.
     related_end: Vec<u32>,
     pending: String,
     pending_end: Vec<u32>,
@@ -290,7 +285,6 @@ impl CatalogueBuilder {
                 .map(|p| normalize_path(p))
                 .collect(),
             seen: 0,
-            related: Vec::new(),
             related_end: Vec::with_capacity(expected),
             pending: String::new(),
             pending_end: Vec::new(),
@@ -443,49 +437,40 @@ impl CatalogueBuilder {
             c.attr_ids.push(a);
         }
         for r in item.related {
-            self.related.push(match c.find(trim(r)) {
-                Ok(j) => j,
-                Err(_) => {
-                    self.pending.push_str(r);
-                    self.pending_end.push(self.pending.len() as u32);
-                    PENDING | (self.pending_end.len() as u32 - 1)
-                }
-            });
+            self.pending.push_str(r);
+            self.pending_end.push(self.pending.len() as u32);
         }
-        self.related_end.push(self.related.len() as u32);
+        self.related_end.push(self.pending_end.len() as u32);
     }
 
-    /// Resolves the related ids that pointed forward and derives the server's order,
-    /// the priors and the price bands.
+    /// Resolves the related ids and derives the server's order, the priors and the
+    /// price bands.
     pub fn finish(mut self) -> (Catalogue, LoadSummary) {
         let mut c = std::mem::take(&mut self.c);
         c.attr_start.push(c.attr_ids.len() as u32);
         c.related_start.reserve(c.len() + 1);
-        c.related_ids.reserve(self.related.len());
+        c.related_ids.reserve(self.pending_end.len());
         let mut from = 0;
         for (n, &end) in self.related_end.iter().enumerate() {
             c.related_start.push(c.related_ids.len() as u32);
             let mut kept = 0;
-            for &r in &self.related[from..end as usize] {
-                let found = if r & PENDING == 0 {
-                    Ok(r)
+            for k in from..end as usize {
+                let start = if k == 0 {
+                    0
                 } else {
-                    let k = (r & !PENDING) as usize;
-                    let start = if k == 0 {
-                        0
-                    } else {
-                        self.pending_end[k - 1] as usize
-                    };
-                    let raw = &self.pending[start..self.pending_end[k] as usize];
-                    c.find(trim(raw)).map_err(|_| raw)
+                    self.pending_end[k - 1] as usize
                 };
-                match found {
+                let raw = &self.pending.as_bytes()[start..self.pending_end[k] as usize];
+                // SAFETY: each raw id was pushed whole onto `pending`: its range ends on
+                // char boundaries.
+                let raw = unsafe { std::str::from_utf8_unchecked(raw) };
+                match c.find(trim(raw)) {
                     Ok(j) if j as usize != n && kept < MAX_RELATED => {
                         c.related_ids.push(j);
                         kept += 1;
                     }
                     Ok(_) => {}
-                    Err(raw) => {
+                    Err(_) => {
                         let index = c.position(n as u32) as usize;
                         let m = "unknown item id \"".to_owned() + raw + "\"; dropped";
                         self.summary.problem_count += 1;
