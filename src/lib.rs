@@ -6,7 +6,7 @@
 
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bindings"))]
 pub mod web;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -14,3 +14,7 @@ pub mod dataset;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod decode;
+
+/// A DAP leader and helper for tests (tests/dap.rs, the dap-test-leader binary).
+#[cfg(all(not(target_arch = "wasm32"), feature = "dap"))]
+pub mod dap_aggregator;

@@ -6,395 +6,61 @@
 //! The aggregators' side is written here from the draft, not with Tailor's encoder: it
 //! parses the `Report` and builds the `TaskConfiguration` it binds into decryption
 //! itself, so an encoding mistake in the client shows up as a failed decryption.
-#![cfg(not(target_arch = "wasm32"))]
+#![cfg(all(not(target_arch = "wasm32"), feature = "dap"))]
 
-use hpke::aead::AesGcm128;
-use hpke::kdf::HkdfSha256;
-use hpke::kem::X25519HkdfSha256;
-use hpke::{Deserializable, Kem, OpModeR, Serializable};
 use prio::codec::{Encode, ParameterizedDecode};
 use prio::vdaf::prio3::{optimal_chunk_length, Prio3Count, Prio3Histogram, Prio3Sum, Prio3SumVec};
-use prio::vdaf::{Collector, Vdaf, VerifyTransition};
+use prio::vdaf::Vdaf;
 use serde_json::json;
 
 use tailor::core::dap::{
-    upload_result, Aggregator, DapError, DapInput, DapTask, HpkeConfig, HpkeConfigList,
-    ProblemDetails, ProblemType, ReportError, Upload,
+    upload_result, DapError, DapInput, DapTask, ProblemDetails, ProblemType, ReportError, Upload,
 };
 use tailor::core::ldp::{OsRandom, Random, SeededRandom};
 use tailor::core::reports::Measure;
 use tailor::core::Error;
+use tailor::dap_aggregator::{parse_report, Aggregators, TaskSpec, W};
 
 /// A Tuesday, 2026-11-24, noon UTC.
 const T0: i64 = 1_795_521_600_000;
 const CLIENTS: usize = 1_000;
-const TASK_ID: &str = "8BY0RzZMzxvA46_8ymhzycOB9krN-QIGYvg_RsByGec";
+const TASK_ID: &str = tailor::dap_aggregator::EXAMPLE_TASK_ID;
 
 // ---------------------------------------------------------------------------------
-// The aggregators' side, from the draft
+// The aggregators' side: tailor::dap_aggregator, from the draft
 
-/// Big-endian TLS-syntax writer, the aggregators' own.
-#[derive(Default)]
-struct W(Vec<u8>);
-
-impl W {
-    fn n(&mut self, v: u64, bytes: usize) -> &mut Self {
-        self.0.extend_from_slice(&v.to_be_bytes()[8 - bytes..]);
-        self
-    }
-    fn raw(&mut self, b: &[u8]) -> &mut Self {
-        self.0.extend_from_slice(b);
-        self
-    }
-    /// A vector with a length prefix of `prefix` bytes.
-    fn v(&mut self, b: &[u8], prefix: usize) -> &mut Self {
-        self.n(b.len() as u64, prefix).raw(b)
-    }
+/// `TaskSpec::example` under the name the tests use.
+fn task_spec(vdaf_type: u32, vdaf_config: Vec<u8>) -> TaskSpec {
+    TaskSpec::example(vdaf_type, vdaf_config)
 }
 
-/// A reader that fails (with what it was reading) instead of panicking.
-struct R<'a>(&'a [u8]);
-
-impl<'a> R<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
-        if self.0.len() < n {
-            return Err(format!("{what}: message too short"));
-        }
-        let (a, b) = self.0.split_at(n);
-        self.0 = b;
-        Ok(a)
-    }
-    fn n(&mut self, bytes: usize, what: &str) -> Result<u64, String> {
-        Ok(self
-            .take(bytes, what)?
-            .iter()
-            .fold(0, |n, &b| n << 8 | u64::from(b)))
-    }
-    fn v(&mut self, prefix: usize, what: &str) -> Result<&'a [u8], String> {
-        let n = self.n(prefix, what)? as usize;
-        self.take(n, what)
-    }
-}
-
-/// What the aggregators agreed on with the shop (DAP-18 §4.2).
-#[derive(Clone)]
-struct TaskSpec {
-    task_id: [u8; 32],
-    task_info: &'static str,
-    leader: &'static str,
-    helper: &'static str,
-    time_precision: u64,
-    min_batch_size: u64,
-    vdaf_type: u32,
-    vdaf_config: Vec<u8>,
-}
-
-impl TaskSpec {
-    fn new(vdaf_type: u32, vdaf_config: Vec<u8>) -> TaskSpec {
-        TaskSpec {
-            task_id: decode_task_id(TASK_ID),
-            task_info: "tailor test task",
-            leader: "https://leader.example/dap/",
-            helper: "https://helper.example",
-            time_precision: 604_800,
-            min_batch_size: 100,
-            vdaf_type,
-            vdaf_config,
-        }
-    }
-
-    /// `TaskConfiguration`: time-interval batch mode, no extensions.
-    fn configuration(&self) -> Vec<u8> {
-        let mut w = W::default();
-        w.v(self.task_info.as_bytes(), 1)
-            .v(self.leader.as_bytes(), 2)
-            .v(self.helper.as_bytes(), 2)
-            .n(self.time_precision, 8)
-            .n(self.min_batch_size, 8)
-            .n(1, 1)
-            .v(&[], 2)
-            .n(u64::from(self.vdaf_type), 4)
-            .v(&self.vdaf_config, 2)
-            .v(&[], 2);
-        w.0
-    }
-
-    /// The shop's `dap` declaration for the same task.
-    fn shop_input(&self, vdaf: serde_json::Value) -> DapInput {
-        let mut j = json!({
-            "taskId": base64url(&self.task_id),
-            "taskInfo": self.task_info,
-            "leader": self.leader,
-            "helper": self.helper,
-            "timePrecision": self.time_precision,
-            "minBatchSize": self.min_batch_size,
-            "batchMode": "timeInterval",
-        });
-        if !vdaf.is_null() {
-            j["vdaf"] = vdaf;
-        }
-        serde_json::from_value(j).unwrap()
-    }
-}
-
-fn decode_task_id(text: &str) -> [u8; 32] {
-    // Independent of Tailor's decoder: the alphabet, 6 bits at a time.
-    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut bits = 0u32;
-    let mut n = 0;
-    let mut out = Vec::new();
-    for c in text.bytes() {
-        bits = bits << 6 | A.iter().position(|&a| a == c).unwrap() as u32;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-        }
-    }
-    out.try_into().unwrap()
+/// The aggregators of `spec`, expecting every report at `T0`'s week.
+fn aggregators(spec: TaskSpec) -> Aggregators {
+    let time = T0 as u64 / 1000 / spec.time_precision;
+    let mut a = Aggregators::new(spec);
+    a.time = Some(time);
+    a
 }
 
 fn base64url(b: &[u8]) -> String {
     tailor::core::dap::codec::base64url(b)
 }
 
-/// One aggregator: its HPKE key and its half of the task.
-struct Agg {
-    role: u8,
-    config_id: u8,
-    sk: <X25519HkdfSha256 as Kem>::PrivateKey,
-    pk: Vec<u8>,
-}
-
-impl Agg {
-    fn new(role: u8, config_id: u8, seed: &[u8]) -> Agg {
-        let (sk, pk) = X25519HkdfSha256::derive_keypair(seed);
-        Agg {
-            role,
-            config_id,
-            sk,
-            pk: pk.to_bytes().to_vec(),
-        }
+/// The shop's `dap` declaration for the same task.
+fn shop_input(spec: &TaskSpec, vdaf: serde_json::Value) -> DapInput {
+    let mut j = json!({
+        "taskId": base64url(&spec.task_id),
+        "taskInfo": spec.task_info,
+        "leader": spec.leader,
+        "helper": spec.helper,
+        "timePrecision": spec.time_precision,
+        "minBatchSize": spec.min_batch_size,
+        "batchMode": "timeInterval",
+    });
+    if !vdaf.is_null() {
+        j["vdaf"] = vdaf;
     }
-
-    /// The body of `GET /hpke_config`: one X25519/HKDF-SHA256/AES-128-GCM config,
-    /// after one the client cannot use (P-256), which it must skip.
-    fn hpke_config_body(&self) -> Vec<u8> {
-        let mut configs = W::default();
-        configs
-            .n(u64::from(self.config_id) + 100, 1)
-            .n(0x0010, 2)
-            .n(1, 2)
-            .n(1, 2)
-            .v(&[4; 65], 2);
-        configs
-            .n(u64::from(self.config_id), 1)
-            .n(0x0020, 2)
-            .n(1, 2)
-            .n(1, 2)
-            .v(&self.pk, 2);
-        let mut w = W::default();
-        w.v(&configs.0, 2);
-        w.0
-    }
-
-    /// DAP-18 §4.6.2.3: decrypts this aggregator's input share of `report`; returns the
-    /// `PlaintextInputShare` payload.
-    fn open(&self, task: &TaskSpec, report: &Report) -> Result<Vec<u8>, String> {
-        let (config_id, enc, payload) = &report.shares[usize::from(self.role - 2)];
-        if *config_id != self.config_id {
-            return Err("hpke_unknown_config_id".into());
-        }
-        let mut aad = W::default();
-        aad.raw(&task.task_id)
-            .raw(&task.configuration())
-            .raw(&report.metadata)
-            .v(&report.public_share, 4);
-        let mut info = b"dap-18 input share".to_vec();
-        info.extend_from_slice(&[1, self.role]);
-        let enc = <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(enc)
-            .map_err(|e| format!("enc: {e}"))?;
-        let plain = hpke::single_shot_open::<AesGcm128, HkdfSha256, X25519HkdfSha256>(
-            &OpModeR::Base,
-            &self.sk,
-            &enc,
-            &info,
-            payload,
-            &aad.0,
-        )
-        .map_err(|e| format!("hpke_decrypt_error: {e}"))?;
-        let mut r = R(&plain);
-        if !r.v(2, "private_extensions")?.is_empty() {
-            return Err("unexpected private extensions".into());
-        }
-        let share = r.v(4, "payload")?.to_vec();
-        if !r.0.is_empty() {
-            return Err("bytes after the PlaintextInputShare".into());
-        }
-        Ok(share)
-    }
-}
-
-/// A `Report` as the leader parses it from the upload body.
-struct Report {
-    report_id: [u8; 16],
-    time: u64,
-    metadata: Vec<u8>,
-    public_share: Vec<u8>,
-    shares: [(u8, Vec<u8>, Vec<u8>); 2],
-}
-
-fn parse_report(body: &[u8]) -> Result<Report, String> {
-    let mut r = R(body);
-    let report_id: [u8; 16] = r.take(16, "report_id")?.try_into().unwrap();
-    let time = r.n(8, "time")?;
-    if !r.v(2, "public_extensions")?.is_empty() {
-        return Err("unexpected public extensions".into());
-    }
-    let metadata = body[..26].to_vec();
-    let public_share = r.v(4, "public_share")?.to_vec();
-    let mut ct = || -> Result<(u8, Vec<u8>, Vec<u8>), String> {
-        Ok((
-            r.n(1, "config_id")? as u8,
-            r.v(2, "enc")?.to_vec(),
-            r.v(4, "payload")?.to_vec(),
-        ))
-    };
-    let shares = [ct()?, ct()?];
-    if !r.0.is_empty() {
-        return Err("bytes after the report (this test sends one per request)".into());
-    }
-    Ok(Report {
-        report_id,
-        time,
-        metadata,
-        public_share,
-        shares,
-    })
-}
-
-/// Leader and helper of one task, with the VDAF verification key they share.
-struct Aggregators {
-    task: TaskSpec,
-    leader: Agg,
-    helper: Agg,
-    verify_key: [u8; 32],
-}
-
-impl Aggregators {
-    fn new(task: TaskSpec) -> Aggregators {
-        let mut verify_key = [0u8; 32];
-        for chunk in verify_key.chunks_mut(8) {
-            chunk.copy_from_slice(&OsRandom.next_u64().to_le_bytes());
-        }
-        Aggregators {
-            task,
-            leader: Agg::new(2, 7, b"test leader key"),
-            helper: Agg::new(3, 9, b"test helper key"),
-            verify_key,
-        }
-    }
-
-    /// The client's view: both aggregators' configs, fetched and chosen.
-    fn configs(&self) -> (HpkeConfig, HpkeConfig) {
-        let pick = |a: &Agg, which| {
-            HpkeConfigList::decode(&a.hpke_config_body(), which)
-                .unwrap()
-                .choose(which)
-                .unwrap()
-                .clone()
-        };
-        (
-            pick(&self.leader, Aggregator::Leader),
-            pick(&self.helper, Aggregator::Helper),
-        )
-    }
-
-    /// Decrypts, verifies and aggregates `uploads`; returns the total and how many
-    /// reports were refused (with the first reason).
-    fn collect<V>(
-        &self,
-        vdaf: &V,
-        uploads: &[Upload],
-    ) -> (V::AggregateResult, usize, Option<String>)
-    where
-        V: prio::vdaf::Aggregator<32, 16> + Collector + Vdaf<AggregationParam = ()>,
-    {
-        let mut ctx = b"dap-18".to_vec();
-        ctx.extend_from_slice(&self.task.task_id);
-        let mut outputs: [Vec<V::OutputShare>; 2] = [Vec::new(), Vec::new()];
-        let mut refused = 0;
-        let mut first = None;
-        for upload in uploads {
-            match self.verify(vdaf, &ctx, upload) {
-                Ok([l, h]) => {
-                    outputs[0].push(l);
-                    outputs[1].push(h);
-                }
-                Err(e) => {
-                    refused += 1;
-                    first.get_or_insert(e);
-                }
-            }
-        }
-        let n = outputs[0].len();
-        let shares = outputs.map(|o| vdaf.aggregate(&(), o).unwrap());
-        let total = vdaf.unshard(&(), shares, n).unwrap();
-        (total, refused, first)
-    }
-
-    fn verify<V>(
-        &self,
-        vdaf: &V,
-        ctx: &[u8],
-        upload: &Upload,
-    ) -> Result<[V::OutputShare; 2], String>
-    where
-        V: prio::vdaf::Aggregator<32, 16> + Vdaf<AggregationParam = ()>,
-    {
-        let report = parse_report(&upload.body)?;
-        let agg_param = ();
-        let public = V::PublicShare::get_decoded_with_param(vdaf, &report.public_share)
-            .map_err(|e| format!("public share: {e}"))?;
-        let mut states = Vec::new();
-        let mut verifier_shares = Vec::new();
-        for (id, agg) in [&self.leader, &self.helper].into_iter().enumerate() {
-            let plain = agg.open(&self.task, &report)?;
-            let share = V::InputShare::get_decoded_with_param(&(vdaf, id), &plain)
-                .map_err(|e| format!("input share: {e}"))?;
-            let (state, vs) = vdaf
-                .verify_init(
-                    &self.verify_key,
-                    ctx,
-                    id,
-                    &agg_param,
-                    &report.report_id,
-                    &public,
-                    &share,
-                )
-                .map_err(|e| format!("vdaf_verify_error (init): {e}"))?;
-            states.push(state);
-            verifier_shares.push(vs);
-        }
-        // Checked after decryption, which already fails for a time changed in transit.
-        if report.time != T0 as u64 / 1000 / self.task.time_precision {
-            return Err(format!("report time {} is not this week", report.time));
-        }
-        let message = vdaf
-            .verifier_shares_to_message(ctx, &agg_param, verifier_shares)
-            .map_err(|e| format!("vdaf_verify_error: {e}"))?;
-        let mut out = Vec::new();
-        for state in states {
-            match vdaf
-                .verify_next(ctx, state, message.clone())
-                .map_err(|e| format!("vdaf_verify_error (next): {e}"))?
-            {
-                VerifyTransition::Finish(o) => out.push(o),
-                VerifyTransition::Continue(..) => return Err("Prio3 takes one round".into()),
-            }
-        }
-        Ok(out.try_into().map_err(|_| "two output shares").unwrap())
-    }
+    serde_json::from_value(j).unwrap()
 }
 
 // ---------------------------------------------------------------------------------
@@ -444,9 +110,9 @@ fn a_histogram_of_1000_shoppers_is_recovered_exactly() {
     let chunk = optimal_chunk_length(5);
     let mut config = W::default();
     config.n(5, 4).n(chunk as u64, 4);
-    let spec = TaskSpec::new(4, config.0);
-    let task = DapTask::new(spec.shop_input(serde_json::Value::Null), "dap", &measure).unwrap();
-    let aggs = Aggregators::new(spec);
+    let spec = task_spec(4, config.0);
+    let task = DapTask::new(shop_input(&spec, serde_json::Value::Null), "dap", &measure).unwrap();
+    let aggs = aggregators(spec);
     let (uploads, truth) = simulate(&task, &aggs, 1);
     let vdaf = Prio3Histogram::new_histogram(2, 5, chunk).unwrap();
     let (total, refused, why) = aggs.collect(&vdaf, &uploads);
@@ -470,14 +136,14 @@ fn a_histogram_of_1000_shoppers_is_recovered_exactly() {
 
 #[test]
 fn a_count_of_1000_shoppers_is_recovered_exactly() {
-    let spec = TaskSpec::new(1, Vec::new());
+    let spec = task_spec(1, Vec::new());
     let task = DapTask::new(
-        spec.shop_input(serde_json::Value::Null),
+        shop_input(&spec, serde_json::Value::Null),
         "dap",
         &Measure::PersonalizedClick,
     )
     .unwrap();
-    let aggs = Aggregators::new(spec);
+    let aggs = aggregators(spec);
     let (uploads, truth) = simulate(&task, &aggs, 2);
     let (total, refused, why) = aggs.collect(&Prio3Count::new_count(2).unwrap(), &uploads);
     assert_eq!(refused, 0, "{why:?}");
@@ -494,14 +160,14 @@ fn a_sum_of_1000_basket_buckets_is_recovered_exactly() {
     };
     let mut config = W::default();
     config.n(4, 8);
-    let spec = TaskSpec::new(2, config.0);
+    let spec = task_spec(2, config.0);
     let task = DapTask::new(
-        spec.shop_input(json!({ "type": "sum", "maxMeasurement": 4 })),
+        shop_input(&spec, json!({ "type": "sum", "maxMeasurement": 4 })),
         "dap",
         &measure,
     )
     .unwrap();
-    let aggs = Aggregators::new(spec);
+    let aggs = aggregators(spec);
     let (uploads, truth) = simulate(&task, &aggs, 3);
     let (total, refused, why) = aggs.collect(&Prio3Sum::new_sum(2, 4).unwrap(), &uploads);
     assert_eq!(refused, 0, "{why:?}");
@@ -517,14 +183,17 @@ fn a_sum_vec_of_1000_offer_groups_is_recovered_exactly() {
     let chunk = optimal_chunk_length(3);
     let mut config = W::default();
     config.n(3, 4).n(1, 8).n(chunk as u64, 4);
-    let spec = TaskSpec::new(3, config.0);
+    let spec = task_spec(3, config.0);
     let task = DapTask::new(
-        spec.shop_input(json!({ "type": "sumVec", "length": 3, "maxMeasurement": 1 })),
+        shop_input(
+            &spec,
+            json!({ "type": "sumVec", "length": 3, "maxMeasurement": 1 }),
+        ),
         "dap",
         &measure,
     )
     .unwrap();
-    let aggs = Aggregators::new(spec);
+    let aggs = aggregators(spec);
     let (uploads, truth) = simulate(&task, &aggs, 4);
     let vdaf = Prio3SumVec::new_sum_vec(2, 1, 3, chunk).unwrap();
     let (total, refused, why) = aggs.collect(&vdaf, &uploads);
@@ -547,9 +216,9 @@ fn histogram_setup() -> (TaskSpec, DapTask, Prio3Histogram) {
     let chunk = optimal_chunk_length(5);
     let mut config = W::default();
     config.n(5, 4).n(chunk as u64, 4);
-    let spec = TaskSpec::new(4, config.0);
+    let spec = task_spec(4, config.0);
     let task = DapTask::new(
-        spec.shop_input(serde_json::Value::Null),
+        shop_input(&spec, serde_json::Value::Null),
         "dap",
         &measure_top(),
     )
@@ -564,7 +233,7 @@ fn histogram_setup() -> (TaskSpec, DapTask, Prio3Histogram) {
 #[test]
 fn a_tampered_report_is_refused_and_the_rest_still_counted() {
     let (spec, task, vdaf) = histogram_setup();
-    let aggs = Aggregators::new(spec);
+    let aggs = aggregators(spec);
     let (leader, helper) = aggs.configs();
     let good = |v| task.report(v, T0, &leader, &helper, &mut OsRandom).unwrap();
 
@@ -594,7 +263,7 @@ fn a_share_that_decrypts_but_was_tampered_with_fails_prio3_verification() {
     // leader's measurement share of a valid report with one field element changed, sealed
     // properly (with the same AAD), so only Prio3's proof can catch it.
     let (spec, task, vdaf) = histogram_setup();
-    let aggs = Aggregators::new(spec.clone());
+    let aggs = aggregators(spec.clone());
     let (leader, helper) = aggs.configs();
     let honest = task.report(2, T0, &leader, &helper, &mut OsRandom).unwrap();
     let report = parse_report(&honest.body).unwrap();
@@ -648,11 +317,11 @@ fn reports_made_for_another_task_configuration_do_not_decrypt() {
         ("task id", Box::new(|t| t.task_id[31] ^= 1)),
         (
             "task info",
-            Box::new(|t| t.task_info = "tailor test task 2"),
+            Box::new(|t| t.task_info = "tailor test task 2".into()),
         ),
         (
             "helper URL",
-            Box::new(|t| t.helper = "https://helper.example/"),
+            Box::new(|t| t.helper = "https://helper.example/".into()),
         ),
         ("minimum batch size", Box::new(|t| t.min_batch_size = 101)),
         (
@@ -667,7 +336,7 @@ fn reports_made_for_another_task_configuration_do_not_decrypt() {
     for (what, change) in variants {
         let mut other = spec.clone();
         change(&mut other);
-        let aggs = Aggregators::new(other);
+        let aggs = aggregators(other);
         let (leader, helper) = aggs.configs();
         let upload = task.report(1, T0, &leader, &helper, &mut OsRandom).unwrap();
         let (_, refused, why) = aggs.collect(&vdaf, &[upload]);
@@ -675,7 +344,7 @@ fn reports_made_for_another_task_configuration_do_not_decrypt() {
         assert!(why.unwrap().starts_with("hpke_decrypt_error"), "{what}");
     }
     // And the unchanged task does decrypt: the variants fail for their one difference.
-    let aggs = Aggregators::new(spec);
+    let aggs = aggregators(spec);
     let (leader, helper) = aggs.configs();
     let upload = task.report(1, T0, &leader, &helper, &mut OsRandom).unwrap();
     assert_eq!(aggs.collect(&vdaf, &[upload]).1, 0);
@@ -923,7 +592,7 @@ fn a_seeded_report_matches_the_committed_vector_byte_for_byte() {
     let (spec, task, vdaf) = histogram_setup();
     let aggs = Aggregators {
         verify_key: [0x5a; 32],
-        ..Aggregators::new(spec)
+        ..aggregators(spec)
     };
     let (leader, helper) = aggs.configs();
     let upload = task

@@ -648,3 +648,93 @@ fn no_sequence_of_calls_spends_more_than_the_cap_in_a_period() {
         "the sequences made too few reports to test: {made_total}"
     );
 }
+
+// ---------------------------------------------------------------------------------
+// DAP kinds (issue 7): same rules, no ε, the value handed to the page
+
+fn dap_interest() -> KindInput {
+    let dap: tailor::core::dap::DapInput = serde_json::from_value(serde_json::json!({
+        "taskId": "8BY0RzZMzxvA46_8ymhzycOB9krN-QIGYvg_RsByGec", "taskInfo": "t",
+        "leader": "https://l.example", "helper": "https://h.example",
+        "timePrecision": 604800, "minBatchSize": 100, "batchMode": "timeInterval",
+    }))
+    .unwrap();
+    KindInput {
+        transport: Some("dap".into()),
+        dap: Some(dap),
+        epsilon: None,
+        ..kinds().remove(0)
+    }
+}
+
+#[test]
+fn a_dap_kind_is_due_once_a_week_after_analytics_and_spends_no_epsilon() {
+    let store = Shared::default();
+    let config = config_with(ReportsInput {
+        endpoint: None, // every kind is DAP: no LDP collector needed
+        kinds: Some(vec![dap_interest()]),
+        ..Default::default()
+    })
+    .unwrap();
+    let mut e = open_with(&store, config.clone(), T0);
+    consent(&mut e, true, false, T0);
+    event(&mut e, "view", "s0", T0, EventInput::default()); // fruit
+    e.prepare_reports(T0, &mut SeededRandom(1));
+    assert!(e.preview(T0).dap.is_empty(), "nothing without analytics");
+    consent(&mut e, true, true, T0);
+    e.prepare_reports(T0, &mut SeededRandom(1));
+    let p = e.preview(T0);
+    assert_eq!(p.dap.len(), 1);
+    assert_eq!((p.dap[0].value, p.dap[0].label.as_str()), (0, "fruit"));
+    assert_eq!(p.budget.unwrap().spent, "0", "no ε charged");
+    assert!(p.body.is_empty(), "no LDP report");
+    assert!(e.take_dap("interest", T0));
+    assert!(!e.take_dap("interest", T0), "taken once");
+    // Another page the same week: already reported.
+    let mut again = open_with(&store, config, T0 + DAY);
+    again.prepare_reports(T0 + DAY, &mut SeededRandom(2));
+    assert!(again.preview(T0 + DAY).dap.is_empty());
+    assert!(again.preview(T0 + DAY).kinds[0].reported);
+}
+
+#[test]
+fn withdrawing_analytics_drops_a_pending_dap_value() {
+    let store = Shared::default();
+    let config = config_with(reports(vec![dap_interest()])).unwrap();
+    let mut e = open_with(&store, config, T0);
+    consent(&mut e, true, true, T0);
+    event(&mut e, "view", "s0", T0, EventInput::default());
+    e.prepare_reports(T0, &mut SeededRandom(1));
+    assert_eq!(e.preview(T0).dap.len(), 1);
+    consent(&mut e, true, false, T0);
+    assert!(!e.take_dap("interest", T0));
+}
+
+#[test]
+fn dap_declaration_errors_name_the_field() {
+    let err = |k: KindInput| config_with(reports(vec![k])).unwrap_err().to_string();
+    let mut bad = dap_interest();
+    bad.dap.as_mut().unwrap().min_batch_size = Some(10.0);
+    assert!(err(bad).starts_with("reports.kinds[0].dap.minBatchSize: "));
+    let mut eps = dap_interest();
+    eps.epsilon = Some(1.0);
+    assert!(err(eps).starts_with("reports.kinds[0].epsilon: a dap kind"));
+    let mut missing = dap_interest();
+    missing.dap = None;
+    assert!(err(missing).starts_with("reports.kinds[0].dap: missing"));
+    let mut ldp_with_dap = dap_interest();
+    ldp_with_dap.transport = None;
+    assert!(err(ldp_with_dap).starts_with("reports.kinds[0].dap: only a kind with transport"));
+    let mut other = dap_interest();
+    other.transport = Some("beacon".into());
+    assert!(err(other).starts_with("reports.kinds[0].transport: \"beacon\" is not a transport"));
+    // Without an endpoint, an LDP kind is still an error.
+    let ldp_only = config_with(ReportsInput {
+        kinds: Some(kinds()),
+        ..Default::default()
+    });
+    assert!(ldp_only
+        .unwrap_err()
+        .to_string()
+        .starts_with("reports.endpoint"));
+}

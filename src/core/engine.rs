@@ -7,6 +7,7 @@
 
 use super::catalogue::{path_is_under, Catalogue, CatalogueBuilder, ItemInput, LoadSummary};
 use super::consent::{self, Consent, ConsentChange, LogEntry, Purpose, ReadError, Source};
+use super::dap;
 use super::event::{EventInput, EventKind};
 use super::ldp::{self, Random};
 use super::number::number_text;
@@ -306,6 +307,9 @@ pub struct Engine<S: Store> {
     measures: Measures,
     /// Reports made and not yet handed to the transport: dropped if analytics is withdrawn.
     pending: Vec<ldp::Report>,
+    /// DAP kinds' values due and not yet sent: the page makes their reports (it does
+    /// the I/O); dropped, like `pending`, if analytics is withdrawn.
+    pending_dap: Vec<reports::DapDue>,
 }
 
 impl<S: Store> Engine<S> {
@@ -335,6 +339,7 @@ impl<S: Store> Engine<S> {
             last_error: None,
             measures: Measures::default(),
             pending: Vec::new(),
+            pending_dap: Vec::new(),
         };
         e.reload(now);
         e
@@ -423,6 +428,7 @@ impl<S: Store> Engine<S> {
         }
         if !self.granted(Purpose::Analytics, now) {
             self.pending.clear();
+            self.pending_dap.clear();
         }
     }
 
@@ -583,6 +589,7 @@ impl<S: Store> Engine<S> {
         }
         if withdrawn.contains(&Purpose::Analytics) {
             self.pending.clear();
+            self.pending_dap.clear();
             self.measures = Measures::default();
             self.store.remove(&self.key(MEASURES));
         }
@@ -1069,6 +1076,7 @@ impl<S: Store> Engine<S> {
         self.offer_history = OfferHistory::default();
         self.measures = Measures::default();
         self.pending.clear();
+        self.pending_dap.clear();
     }
 
     /// Makes the reports that are due (see `reports`), if the analytics purpose is
@@ -1119,7 +1127,26 @@ impl<S: Store> Engine<S> {
                 return;
             }
         }
-        self.pending.extend(made);
+        self.pending.extend(made.ldp);
+        self.pending_dap.extend(made.dap);
+    }
+
+    /// Takes the DAP value of `kind` for sending, if it is still pending (the page made
+    /// its report from `preview().dap`). False, and the report must not leave, when
+    /// analytics was withdrawn meanwhile (here or in another tab) or it was sent already.
+    pub fn take_dap(&mut self, kind: &str, now: Millis) -> bool {
+        self.sync(now);
+        if !self.measuring(now) {
+            self.pending_dap.clear();
+            return false;
+        }
+        match self.pending_dap.iter().position(|d| d.kind == kind) {
+            Some(k) => {
+                self.pending_dap.remove(k);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Hands the pending reports to the transport (each one JSON line), emptying the
@@ -1151,8 +1178,34 @@ impl<S: Store> Engine<S> {
             }
             body.push_str(line);
         }
+        let dap = match config {
+            Some(c) if self.measuring(now) => self
+                .pending_dap
+                .iter()
+                .filter_map(|d| {
+                    let kind = c.kinds.iter().find(|k| k.name == d.kind)?;
+                    let task = kind.dap.as_ref()?;
+                    Some(DapPending {
+                        kind: d.kind.clone(),
+                        measure: kind.measure.name(),
+                        value: d.value,
+                        label: kind.measure.labels().swap_remove(d.value as usize),
+                        period: ldp::date(d.period),
+                        task_id: task.task_id_text(),
+                        task: dap::codec::base64url(&task.configuration()),
+                        domain: task.domain,
+                        vdaf: task.vdaf.name(),
+                        min_batch_size: task.min_batch_size,
+                        leader_config: task.hpke_config_url(dap::Aggregator::Leader),
+                        helper_config: task.hpke_config_url(dap::Aggregator::Helper),
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         ReportsPreview {
-            endpoint: config.map(|c| c.endpoint.clone()),
+            endpoint: config.map(|c| c.endpoint.clone()).filter(|e| !e.is_empty()),
+            dap,
             sending: self.measuring(now),
             body,
             reports: lines,
@@ -1165,6 +1218,8 @@ impl<S: Store> Engine<S> {
                             measure: k.measure.name(),
                             epsilon: ldp::epsilon_text(k.epsilon),
                             mechanism: k.mechanism.name(),
+                            transport: if k.dap.is_some() { "dap" } else { "ldp" },
+                            min_batch_size: k.dap.as_ref().map(|t| t.min_batch_size),
                             buckets: k.measure.labels(),
                             reported: ledger.as_ref().is_some_and(|l| l.kinds.contains(&k.name)),
                         })
@@ -1224,8 +1279,33 @@ pub struct ReportsPreview {
     /// Exactly the bytes the next send carries: the pending reports, one JSON per line.
     pub body: String,
     pub reports: Vec<String>,
+    /// DAP kinds' values due, for the page to report (and show) with the DAP module.
+    pub dap: Vec<DapPending>,
     pub kinds: Vec<KindSummary>,
     pub budget: Option<Budget>,
+}
+
+/// A DAP kind's value due, with what the DAP module needs to make its report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DapPending {
+    pub kind: String,
+    pub measure: &'static str,
+    /// The bucket this shopper contributes, and its label.
+    pub value: u32,
+    pub label: String,
+    /// First day of the period it describes, YYYY-MM-DD.
+    pub period: String,
+    /// base64url, as in the upload URL.
+    pub task_id: String,
+    /// The task's `TaskConfiguration` (DAP-18 §4.2), base64url: bound into the report.
+    pub task: String,
+    pub domain: u32,
+    pub vdaf: &'static str,
+    pub min_batch_size: u64,
+    /// `GET` URLs of the leader's and helper's HPKE configs.
+    pub leader_config: String,
+    pub helper_config: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1235,6 +1315,11 @@ pub struct KindSummary {
     /// ε as a decimal string (exact, as accounted).
     pub epsilon: String,
     pub mechanism: &'static str,
+    /// "ldp" or "dap" (epsilon "0": not randomized on the device).
+    pub transport: &'static str,
+    /// A DAP kind's smallest total the aggregators release.
+    #[serde(rename = "minBatchSize")]
+    pub min_batch_size: Option<u64>,
     pub buckets: Vec<String>,
     /// Already reported this period.
     pub reported: bool,

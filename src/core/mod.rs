@@ -5,8 +5,6 @@ pub mod catalogue;
 pub mod catalogue_json;
 pub mod codec;
 pub mod consent;
-// Native only for now: the bindings do not send DAP reports yet (see Cargo.toml).
-#[cfg(not(target_arch = "wasm32"))]
 pub mod dap;
 pub mod engine;
 pub mod error;

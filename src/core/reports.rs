@@ -7,8 +7,14 @@
 //! reports the profile as it stands, once per period. Nothing is measured or made
 //! without the analytics purpose, nothing from a sensitive item is ever counted, and
 //! the budget ledger is read back from storage before every report, so two tabs share it.
+//!
+//! A kind goes by one of two transports: `ldp` (the default) privatizes its value here,
+//! spending ε; `dap` hands the true value to the page, which splits it into two secret
+//! shares for two DAP aggregators (`core::dap`). Both follow the same rules: analytics
+//! only, never a sensitive category, at most once per kind per period (the ledger).
 
 use super::catalogue::{normalize_path, path_is_under};
+use super::dap::{DapInput, DapTask};
 use super::ldp::{self, Mechanism, MicroEpsilon, Random, Report, MICRO};
 use super::number::number_text;
 use super::profile::Affinities;
@@ -41,6 +47,11 @@ pub struct KindInput {
     pub groups: Option<Vec<String>>,
     /// Overrides the choice by domain size: "grr", "oue" or "olh".
     pub mechanism: Option<String>,
+    /// "ldp" (the default: privatized on the device) or "dap" (secret-shared to two
+    /// aggregators, which release only totals).
+    pub transport: Option<String>,
+    /// The kind's DAP task, for transport "dap".
+    pub dap: Option<DapInput>,
 }
 
 pub const DEFAULT_EPSILON_PER_REPORT: MicroEpsilon = MICRO;
@@ -137,12 +148,17 @@ impl Measure {
 pub struct Kind {
     pub name: String,
     pub measure: Measure,
+    /// 0 for a DAP kind, which spends no ε.
     pub epsilon: MicroEpsilon,
+    /// Unused by a DAP kind.
     pub mechanism: Mechanism,
+    /// The DAP task of a kind with transport "dap"; `None`: local differential privacy.
+    pub dap: Option<DapTask>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportsConfig {
+    /// The LDP collector; "" when every kind goes by DAP.
     pub endpoint: String,
     pub kinds: Vec<Kind>,
     pub per_report: MicroEpsilon,
@@ -171,20 +187,23 @@ impl ReportsConfig {
                 "is above maxEpsilonPerPeriod; no report could ever be made",
             ));
         }
+        let no_endpoint = || {
+            Error::invalid(
+                "reports.endpoint",
+                "missing or not a URL; expected the shop's collector, e.g. \"/tailor/reports\" or \"https://shop.example/tailor/reports\"",
+            )
+        };
+        // Missing is fine only when every kind goes by DAP (checked after the kinds).
         let endpoint = match input.endpoint.as_deref().map(str::trim) {
             Some(e)
                 if (e.starts_with('/') && !e.starts_with("//"))
                     || e.starts_with("https://")
                     || e.starts_with("http://") =>
             {
-                e.to_owned()
+                Some(e.to_owned())
             }
-            _ => {
-                return Err(Error::invalid(
-                    "reports.endpoint",
-                    "missing or not a URL; expected the shop's collector, e.g. \"/tailor/reports\" or \"https://shop.example/tailor/reports\"",
-                ))
-            }
+            None => None,
+            _ => return Err(no_endpoint()),
         };
         let inputs = input.kinds.unwrap_or_default();
         if inputs.len() > MAX_KINDS {
@@ -255,6 +274,53 @@ impl ReportsConfig {
                     ))
                 }
             };
+            let dap = match input.transport.as_deref() {
+                None | Some("ldp") => {
+                    if input.dap.is_some() {
+                        return Err(Error::invalid(
+                            at("dap"),
+                            "only a kind with transport \"dap\" takes it",
+                        ));
+                    }
+                    None
+                }
+                Some("dap") => {
+                    for (field, given) in [
+                        ("epsilon", input.epsilon.is_some()),
+                        ("mechanism", input.mechanism.is_some()),
+                    ] {
+                        if given {
+                            return Err(Error::invalid(
+                                at(field),
+                                "a dap kind is not randomized on the device and spends no ε: the aggregators release only totals of at least minBatchSize shoppers",
+                            ));
+                        }
+                    }
+                    let Some(task) = input.dap else {
+                        return Err(Error::invalid(
+                            at("dap"),
+                            "missing; expected the kind's DAP task { taskId, taskInfo, leader, helper, timePrecision, minBatchSize, batchMode }",
+                        ));
+                    };
+                    Some(DapTask::new(task, &at("dap"), &measure)?)
+                }
+                Some(other) => {
+                    return Err(Error::invalid(
+                        at("transport"),
+                        format!("\"{other}\" is not a transport; expected \"ldp\" or \"dap\""),
+                    ))
+                }
+            };
+            if dap.is_some() {
+                kinds.push(Kind {
+                    name,
+                    measure,
+                    epsilon: 0,
+                    mechanism: Mechanism::Grr,
+                    dap,
+                });
+                continue;
+            }
             let epsilon = match input.epsilon {
                 None => per_report,
                 Some(e) => ldp::micro_epsilon(&at("epsilon"), e, per_report)?,
@@ -274,8 +340,14 @@ impl ReportsConfig {
                 measure,
                 epsilon,
                 mechanism,
+                dap: None,
             });
         }
+        let endpoint = match endpoint {
+            Some(e) => e,
+            None if !kinds.is_empty() && kinds.iter().all(|k| k.dap.is_some()) => String::new(),
+            None => return Err(no_endpoint()),
+        };
         Ok(ReportsConfig {
             endpoint,
             kinds,
@@ -590,9 +662,27 @@ impl Ledger {
     }
 }
 
+/// A DAP kind's true value, due now. The engine does no I/O: the page makes the report
+/// from it with the DAP module (secret shares encrypted to the two aggregators).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DapDue {
+    pub kind: String,
+    /// First day of the period the value describes (days since 1970-01-01).
+    pub period: i64,
+    /// The bucket, of `0..domain`.
+    pub value: u32,
+}
+
+/// What [`due`] made: privatized reports, and DAP values for the page to report.
+#[derive(Debug, Default)]
+pub struct Made {
+    pub ldp: Vec<Report>,
+    pub dap: Vec<DapDue>,
+}
+
 /// Makes the reports due now, spending `ledger`: for each declared kind, in order,
-/// not yet reported this period, with a true value to report, and within both budgets.
-/// `top_category` maps the topCategory buckets to the shopper's strongest one
+/// not yet reported this period, with a true value to report, and (LDP) within both
+/// budgets. `top_category` maps the topCategory buckets to the shopper's strongest one
 /// (`buckets.len()` for "other"), `None` without a profile.
 pub fn due(
     config: &ReportsConfig,
@@ -601,13 +691,18 @@ pub fn due(
     measures: &Measures,
     top_category: &dyn Fn(&[String]) -> Option<u32>,
     rng: &mut impl Random,
-) -> Vec<Report> {
-    let mut out = Vec::new();
+) -> Made {
+    let mut out = Made::default();
     for kind in &config.kinds {
-        if ledger.kinds.contains(&kind.name)
-            || kind.epsilon > config.per_report
-            || ledger.spent.saturating_add(kind.epsilon) > config.per_period
-        {
+        let blocked = if kind.dap.is_some() {
+            // A ledger read as unreadable (or dated ahead) is "all spent" with its list
+            // of reported kinds lost: a DAP kind fails closed on it too.
+            ledger.spent >= MAX_EPSILON_PER_PERIOD
+        } else {
+            kind.epsilon > config.per_report
+                || ledger.spent.saturating_add(kind.epsilon) > config.per_period
+        };
+        if blocked || ledger.kinds.contains(&kind.name) {
             continue;
         }
         let previous = measures
@@ -646,9 +741,20 @@ pub fn due(
         };
         let Some(value) = value else { continue };
         let domain = kind.measure.domain();
-        ledger.spent += kind.epsilon;
         ledger.kinds.push(kind.name.clone());
-        out.push(Report {
+        if kind.dap.is_some() {
+            // No ε is charged: a DAP report is not randomized here. Its privacy comes
+            // from the aggregators, which release only totals of at least the task's
+            // minimum batch (and, deployed with it, add differential-privacy noise).
+            out.dap.push(DapDue {
+                kind: kind.name.clone(),
+                period,
+                value: value.min(domain - 1),
+            });
+            continue;
+        }
+        ledger.spent += kind.epsilon;
+        out.ldp.push(Report {
             shop: shop.to_owned(),
             kind: kind.name.clone(),
             period,

@@ -311,6 +311,13 @@ impl TailorCore {
         Ok(to_js(&self.engine.take_reports(now_ms(now)?)))
     }
 
+    /// Takes the DAP value of `kind` (listed in `previewReports().dap`) for sending: false
+    /// when its report must not leave (analytics withdrawn, or already taken).
+    #[wasm_bindgen(js_name = takeDap)]
+    pub fn take_dap(&mut self, kind: &str, now: f64) -> Result<bool, JsError> {
+        Ok(self.engine.take_dap(kind, now_ms(now)?))
+    }
+
     /// What the next send carries, byte for byte, and what the shop declared.
     #[wasm_bindgen(js_name = previewReports)]
     pub fn preview_reports(&mut self, now: f64) -> Result<JsValue, JsError> {

@@ -163,7 +163,7 @@ test("a whole session: nothing profile-derived leaves before analytics; after it
     ["deals", "2026-11-23"],
   ]);
   // Sent from the live page this time, so the page's request events see the bytes too.
-  expect(await page.evaluate(() => window.tailorDemo.tailor.reports.flush())).toEqual({ sent: 4, via: "beacon" });
+  expect(await page.evaluate(() => window.tailorDemo.tailor.reports.flush())).toEqual({ sent: 4, via: "beacon", dap: 0 });
   await expect.poll(() => collected().length).toBe(5);
   expect(collected().slice(1)).toEqual(lines);
   const posts = requests.filter((r) => r.method === "POST");
@@ -202,7 +202,7 @@ test("withdrawing analytics drops the pending reports: nothing is sent", async (
   await analyticsSwitch(page).click();
   await expect(page.getByTestId("consent-preview")).toHaveCount(0);
   await closePanel(page);
-  expect(await page.evaluate(() => window.tailorDemo.tailor.reports.flush())).toEqual({ sent: 0, via: null });
+  expect(await page.evaluate(() => window.tailorDemo.tailor.reports.flush())).toEqual({ sent: 0, via: null, dap: 0 });
   await reload(page);
   await reload(page);
   expectOnlyStatic(requests);

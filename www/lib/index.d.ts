@@ -51,8 +51,8 @@ export interface TailorOptions {
  * ```
  */
 export interface ReportsOptions {
-  /** Where reports are POSTed (text/plain, one JSON per line): a path on this site or a URL. */
-  endpoint: string;
+  /** Where LDP reports are POSTed (text/plain, one JSON per line): a path on this site or a URL. Optional when every kind is DAP. */
+  endpoint?: string;
   kinds: ReportKind[];
   /** Largest ε of one report (default 1). */
   maxEpsilonPerReport?: number;
@@ -60,15 +60,30 @@ export interface ReportsOptions {
   maxEpsilonPerPeriod?: number;
 }
 
-/** One report kind: what it measures, over which buckets, at which ε. */
+/** One report kind: what it measures, over which buckets, and how it is sent. */
 export type ReportKind = {
   /** Letters, digits, `-`, `_`; unique. */
   name: string;
-  /** ε of this report (default: `maxEpsilonPerReport`). Lower: more noise, more privacy. */
-  epsilon?: number;
-  /** Overrides the randomizer chosen by domain size. */
-  mechanism?: "grr" | "oue" | "olh";
 } & (
+  | {
+      /** Local differential privacy (the default): randomized on the device, spending ε. */
+      transport?: "ldp";
+      /** ε of this report (default: `maxEpsilonPerReport`). Lower: more noise, more privacy. */
+      epsilon?: number;
+      /** Overrides the randomizer chosen by domain size. */
+      mechanism?: "grr" | "oue" | "olh";
+    }
+  | {
+      /**
+       * The IETF Distributed Aggregation Protocol (draft-ietf-ppm-dap-18, Prio3): the true
+       * value, split into two secret shares encrypted to two aggregators, which release only
+       * totals of at least `minBatchSize` shoppers. No ε is spent on the device. Loads a
+       * second wasm module (~65 KB gzip) when such a report is due. See docs/dap.md.
+       */
+      transport: "dap";
+      dap: DapTask;
+    }
+) & (
   /** The declared category with the shopper's strongest interest (or "other"), this week. */
   | { measure: "topCategory"; buckets: string[] }
   /** Items in the largest one-day basket of last week, by lower bounds. */
@@ -79,6 +94,62 @@ export type ReportKind = {
   | { measure: "offerGroup"; groups: string[] }
 );
 
+/** A DAP kind's task: every field must equal the aggregators' task exactly (it is bound into each report). */
+export interface DapTask {
+  /** base64url without padding, 43 characters (32 bytes). */
+  taskId: string;
+  /** The task's `task_info`, 1 to 255 bytes of text. */
+  taskInfo: string;
+  /** The leader's base URL (`https://…`; `http://` only for localhost): reports are POSTed to `{leader}/tasks/{taskId}/reports`. */
+  leader: string;
+  /** The helper's base URL; another aggregator than the leader. */
+  helper: string;
+  /** Seconds, at least 86400 (a day). */
+  timePrecision: number;
+  /** At least 100: the smallest total the aggregators release. */
+  minBatchSize: number;
+  batchMode: "timeInterval" | "leaderSelected";
+  /** Default: a histogram over the kind's buckets (a count for personalizedClick). */
+  vdaf?: { type: "histogram" | "count" | "sum" | "sumVec"; length?: number; chunkLength?: number; maxMeasurement?: number };
+  /** The task's `task_interval` extension: POSIX seconds, multiples of `timePrecision`. */
+  taskInterval?: { start: number; duration: number };
+}
+
+/** A DAP kind's report due, as `reports.preview().dap` shows it. */
+export interface DapPreview {
+  kind: string;
+  measure: string;
+  /** The bucket this shopper contributes, and its label: what the report carries, in clear. */
+  value: number;
+  label: string;
+  /** First day of the period it describes, YYYY-MM-DD. */
+  period: string;
+  taskId: string;
+  /** The task's TaskConfiguration (DAP-18 §4.2), base64url. */
+  task: string;
+  domain: number;
+  vdaf: string;
+  minBatchSize: number;
+  /** The aggregators' HPKE config URLs. */
+  leaderConfig: string;
+  helperConfig: string;
+  /** In plain words, for the shopper. */
+  about: string;
+  /** The report is made (module loaded, keys fetched, encrypted); the fields below are present. */
+  ready: boolean;
+  url?: string;
+  contentType?: string;
+  /** base64url, 16 random bytes. */
+  reportId?: string;
+  /** In units of the task's time precision. */
+  time?: number;
+  /** The VDAF's measurement in clear: a bucket (histogram, sum), a yes/no (count), a one-hot vector (sumVec). */
+  measurement?: number | boolean | number[];
+  size?: number;
+  /** Exactly the bytes the upload carries, standard base64. */
+  bodyBase64?: string;
+}
+
 /** What `reports.preview()` shows: the exact bytes of the next send, and what is declared. */
 export interface ReportsPreview {
   endpoint: string | null;
@@ -87,7 +158,9 @@ export interface ReportsPreview {
   /** Exactly what the next send carries: the pending reports, one JSON per line ("" when none). */
   body: string;
   reports: string[];
-  kinds: { name: string; measure: string; epsilon: string; mechanism: "grr" | "oue" | "olh"; buckets: string[]; reported: boolean }[];
+  /** DAP kinds' reports due (their own uploads, not in `body`). */
+  dap: DapPreview[];
+  kinds: { name: string; measure: string; epsilon: string; mechanism: "grr" | "oue" | "olh"; transport: "ldp" | "dap"; minBatchSize: number | null; buckets: string[]; reported: boolean }[];
   /** This week's spend on this device (ε as exact decimal strings). */
   budget: { period: string; spent: string; cap: string } | null;
 }
@@ -442,8 +515,11 @@ export declare class Tailor extends EventTarget {
      * ```
      */
     preview(): ReportsPreview;
-    /** Sends the pending reports now (also done when the page is hidden or left). */
-    flush(): { sent: number; via: "beacon" | "fetch" | null };
+    /**
+     * Sends the pending reports now (also done when the page is hidden or left): `sent` LDP
+     * reports by `via`, and `dap` DAP uploads started (a refusal comes as a `reporterror` event).
+     */
+    flush(): { sent: number; via: "beacon" | "fetch" | null; dap: number };
   };
 
   /** Everything Tailor keeps for this shop: stored keys, consent log, profile in words. */
@@ -463,6 +539,12 @@ export declare class Tailor extends EventTarget {
    */
   addEventListener(type: "change", listener: (e: CustomEvent<{ origin: "this-page" | "other-tab" }>) => void, options?: boolean | AddEventListenerOptions): void;
   /** Fires when reports were handed to the browser to send. */
-  addEventListener(type: "reportsent", listener: (e: CustomEvent<{ sent: number; via: "beacon" | "fetch" | null }>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: "reportsent", listener: (e: CustomEvent<{ sent: number; via: "beacon" | "fetch" | null; dap: number }>) => void, options?: boolean | AddEventListenerOptions): void;
+  /**
+   * Fires when a DAP report could not be made or sent: the DAP module or an aggregator's
+   * HPKE configs could not be loaded, or the leader refused the upload (`message` names the
+   * kind, the DAP error code and what to do, e.g. `hpke_decrypt_error: … check every dap field`).
+   */
+  addEventListener(type: "reporterror", listener: (e: CustomEvent<{ kind: string; message: string }>) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
 }

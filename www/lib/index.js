@@ -125,11 +125,46 @@ function packCatalogue(items) {
   return [buf.subarray(0, len), new Float64Array(nums)];
 }
 
+// DAP reports (issue 7): a second wasm module (Prio3 + HPKE, ~65 KB gzip), imported only
+// when a kind with transport "dap" is due, so a shop using only LDP never downloads it.
+let dapModule = null;
+function loadDap() {
+  dapModule ??= import("./tailor_dap.js").then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return dapModule;
+}
+
+const HPKE_CONFIG_LIST = "application/ppm-dap;message=hpke-config-list";
+/** Aggregators' HPKE config lists by URL, kept for this page as long as their Cache-Control max-age says. */
+const hpkeConfigs = new Map();
+async function hpkeConfig(url) {
+  const hit = hpkeConfigs.get(url);
+  if (hit && hit.until > Date.now()) return hit.bytes;
+  // No cookie, no referrer detail: the aggregators need nothing but the request itself.
+  const r = await fetch(url, { credentials: "omit", headers: { accept: HPKE_CONFIG_LIST } });
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}; expected the aggregator's HPKE configs (${HPKE_CONFIG_LIST})`);
+  const bytes = new Uint8Array(await r.arrayBuffer());
+  const maxAge = /max-age=(\d+)/.exec(r.headers.get("cache-control") ?? "")?.[1];
+  if (maxAge) hpkeConfigs.set(url, { bytes, until: Date.now() + 1000 * Number(maxAge) });
+  return bytes;
+}
+
+function base64(bytes) {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  return btoa(s);
+}
+
 export class Tailor extends EventTarget {
   #core;
   #clock;
   #onStorage;
   #onHide;
+  /** DAP kinds due: kind → { item (from the engine), report (once made) }. */
+  #dap = new Map();
+  #closed = false;
 
   /**
    * Opens Tailor for a shop: loads the wasm, reads consent and profile from storage.
@@ -212,15 +247,27 @@ export class Tailor extends EventTarget {
     });
     /** The privatized reports the shop declared (`reports` option), under the analytics purpose. */
     this.reports = Object.freeze({
-      /** What would be sent, byte for byte (`body`), what the shop declared, the budget. */
-      preview: () => self.#core.previewReports(self.#clock()),
+      /**
+       * What would be sent, byte for byte (`body`; for DAP kinds `dap[k].bodyBase64`), what
+       * the shop declared, the budget.
+       */
+      preview() {
+        const p = self.#core.previewReports(self.#clock());
+        p.dap = p.dap.map((d) => self.#dapPreview(d));
+        return p;
+      },
       /**
        * Sends the pending reports now (they are also sent when the page is hidden or left).
-       * Returns how many left, and how: by `navigator.sendBeacon`, else `fetch` with keepalive.
+       * Returns how many LDP reports left, and how (by `navigator.sendBeacon`, else `fetch`
+       * with keepalive), and how many DAP uploads were started.
        */
       flush() {
+        const dap = self.#flushDap();
         const lines = self.#core.takeReports(self.#clock());
-        if (lines.length === 0) return { sent: 0, via: null };
+        if (lines.length === 0) {
+          if (dap) self.dispatchEvent(new CustomEvent("reportsent", { detail: { sent: 0, via: null, dap } }));
+          return { sent: 0, via: null, dap };
+        }
         const { endpoint } = self.#core.previewReports(self.#clock());
         const body = lines.join("\n");
         let via = "beacon";
@@ -234,8 +281,8 @@ export class Tailor extends EventTarget {
           via = "fetch";
           globalThis.fetch(endpoint, { method: "POST", body, keepalive: true, credentials: "omit", headers: { "content-type": "text/plain" } }).catch(() => {});
         }
-        self.dispatchEvent(new CustomEvent("reportsent", { detail: { sent: lines.length, via } }));
-        return { sent: lines.length, via };
+        self.dispatchEvent(new CustomEvent("reportsent", { detail: { sent: lines.length, via, dap } }));
+        return { sent: lines.length, via, dap };
       },
     });
     this.#prepareReports();
@@ -244,6 +291,81 @@ export class Tailor extends EventTarget {
   /** Makes the reports that are due (nothing without the analytics purpose). */
   #prepareReports() {
     this.#core.prepareReports(this.#clock());
+    this.#makeDap();
+  }
+
+  /**
+   * Makes the report of each DAP kind the engine says is due: loads the DAP module, fetches
+   * both aggregators' HPKE configs, encrypts. The report then waits, like an LDP one, for
+   * `flush` (or the page being hidden), visible in `reports.preview().dap`.
+   */
+  #makeDap() {
+    const todo = this.#core.previewReports(this.#clock()).dap.filter((d) => !this.#dap.has(d.kind));
+    if (todo.length === 0) return;
+    for (const item of todo) this.#dap.set(item.kind, { item, report: null });
+    (async () => {
+      for (const item of todo) {
+        try {
+          const mod = await loadDap();
+          const [leader, helper] = await Promise.all([hpkeConfig(item.leaderConfig), hpkeConfig(item.helperConfig)]);
+          if (this.#closed || this.#dap.get(item.kind)?.item !== item) continue; // withdrawn meanwhile
+          this.#dap.get(item.kind).report = mod.makeReport(item.taskId, item.task, item.domain, leader, helper, item.value, this.#clock());
+        } catch (e) {
+          this.#dap.delete(item.kind); // tried again on the next consent change or page
+          this.#reportError(item.kind, e);
+        }
+      }
+      // The page was hidden while the report was being made: send it now.
+      if (!this.#closed && globalThis.document?.visibilityState === "hidden") this.reports.flush();
+    })();
+  }
+
+  /** Uploads the DAP reports that are made, if the engine still allows each; returns how many. */
+  #flushDap() {
+    let started = 0;
+    for (const [kind, { report }] of this.#dap) {
+      if (!report) continue;
+      this.#dap.delete(kind);
+      // False when analytics was withdrawn (here or in another tab): the report never leaves.
+      if (!this.#core.takeDap(kind, this.#clock())) continue;
+      started++;
+      this.#upload(kind, report);
+    }
+    return started;
+  }
+
+  async #upload(kind, report) {
+    try {
+      // application/ppm-dap is not a CORS-safelisted type (sendBeacon cannot send it): a
+      // fetch, kept alive past the page, after a preflight the leader must answer.
+      const r = await fetch(report.url, { method: "POST", body: report.body, headers: { "content-type": report.contentType }, keepalive: true, credentials: "omit" });
+      const type = r.headers.get("content-type") ?? undefined;
+      const body = new Uint8Array(await r.arrayBuffer());
+      let problem;
+      if (type?.startsWith("application/problem+json")) {
+        try {
+          problem = JSON.parse(new TextDecoder().decode(body));
+        } catch {}
+      }
+      const error = (await loadDap()).uploadError(r.status, type, body, problem, report.reportId);
+      if (error) throw new Error(error);
+    } catch (e) {
+      this.#reportError(kind, e);
+    }
+  }
+
+  #reportError(kind, e) {
+    if (this.#closed) return;
+    this.dispatchEvent(new CustomEvent("reporterror", { detail: { kind, message: `reports.kinds "${kind}" (dap): ${e?.message ?? e}` } }));
+  }
+
+  /** A DAP kind due, as `reports.preview()` shows it: the value in clear and, once made, the exact upload. */
+  #dapPreview(d) {
+    const r = this.#dap.get(d.kind)?.report;
+    const host = (u) => new URL(u).host;
+    const about = `Your answer ("${d.label}") is split into two secret shares, one for ${host(d.leaderConfig)} and one for ${host(d.helperConfig)}; neither can read it alone, and the shop only ever sees the total of at least ${d.minBatchSize} shoppers.`;
+    if (!r) return { ...d, about, ready: false };
+    return { ...d, about, ready: true, url: r.url, contentType: r.contentType, reportId: r.reportId, time: r.time, measurement: r.measurement, size: r.body.length, bodyBase64: base64(r.body) };
   }
 
   /** Storage mode, consent, catalogue size, last error (never profile contents). */
@@ -316,6 +438,8 @@ export class Tailor extends EventTarget {
    *  other than by this page's own `track` (consent, forget, another tab's events). */
   #changed(consentChanged, origin) {
     if (consentChanged) {
+      // Made DAP reports go with the analytics purpose (the engine refuses them anyway).
+      if (!this.consent.get().analytics) this.#dap.clear();
       // Only the tab where the shopper chose makes reports: another tab reacting to the
       // same change could read the budget ledger before that tab's spend reaches it.
       if (origin === "this-page") this.#prepareReports();
@@ -331,6 +455,8 @@ export class Tailor extends EventTarget {
     globalThis.removeEventListener?.("pagehide", this.#onHide);
     globalThis.document?.removeEventListener?.("visibilitychange", this.#onHide);
     if (current === this) current = null;
+    this.#closed = true;
+    this.#dap.clear();
     this.#core.free();
   }
 }

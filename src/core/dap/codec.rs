@@ -43,19 +43,23 @@ impl Out {
     /// validated when the task is built), so an overlong vector is a bug: it panics
     /// rather than send a message no aggregator could parse.
     pub fn vec8(&mut self, b: &[u8]) -> &mut Self {
-        self.u8(u8::try_from(b.len()).expect("vector longer than 2^8-1"));
+        // `assert!`, not `expect`: that would format the error with Debug (KBs of wasm).
+        assert!(b.len() <= u8::MAX as usize, "vector longer than 2^8-1");
+        self.u8(b.len() as u8);
         self.fixed(b)
     }
 
     /// `opaque x<0..2^16-1>`.
     pub fn vec16(&mut self, b: &[u8]) -> &mut Self {
-        self.u16(u16::try_from(b.len()).expect("vector longer than 2^16-1"));
+        assert!(b.len() <= u16::MAX as usize, "vector longer than 2^16-1");
+        self.u16(b.len() as u16);
         self.fixed(b)
     }
 
     /// `opaque x<0..2^32-1>`.
     pub fn vec32(&mut self, b: &[u8]) -> &mut Self {
-        self.u32(u32::try_from(b.len()).expect("vector longer than 2^32-1"));
+        assert!(b.len() <= u32::MAX as usize, "vector longer than 2^32-1");
+        self.u32(b.len() as u32);
         self.fixed(b)
     }
 
@@ -118,6 +122,23 @@ impl<'a> In<'a> {
 
     pub fn vec16(&mut self, field: &str) -> Result<&'a [u8], Malformed> {
         let n = self.u16(field)?;
+        self.fixed(field, usize::from(n))
+    }
+
+    pub fn u32(&mut self, field: &str) -> Result<u32, Malformed> {
+        let b = self.fixed(field, 4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    pub fn u64(&mut self, field: &str) -> Result<u64, Malformed> {
+        let b = self.fixed(field, 8)?;
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        Ok(u64::from_be_bytes(w))
+    }
+
+    pub fn vec8(&mut self, field: &str) -> Result<&'a [u8], Malformed> {
+        let n = self.u8(field)?;
         self.fixed(field, usize::from(n))
     }
 

@@ -18,8 +18,8 @@
 use super::codec::Out;
 use super::error::{Aggregator, DapError};
 use super::hpke_config::HpkeConfig;
+use super::shard::Measurement;
 use super::task::DapTask;
-use super::vdaf::Measurement;
 use super::DAP_VERSION;
 use crate::core::ldp::Random;
 use crate::core::Millis;
