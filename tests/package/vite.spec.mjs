@@ -39,13 +39,22 @@ test("npm pack ships the entry, its types, the glue and the wasm, and nothing el
 
 test("vite build emits the wasm asset referenced by new URL(…, import.meta.url)", () => {
   const assets = readdirSync(join(app, "dist", "assets"));
-  const wasm = assets.filter((f) => f.endsWith(".wasm"));
-  expect(wasm, `dist/assets: ${assets.join(", ")}`).toHaveLength(1);
-  const emitted = readFileSync(join(app, "dist", "assets", wasm[0]));
-  expect(emitted.equals(readFileSync(join(pkgDir, "tailor_core_bg.wasm"))), "the emitted wasm is the package's wasm, byte for byte").toBe(true);
-  // The bundle refers to the hashed asset, so the browser will ask for exactly that file.
-  const js = assets.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(app, "dist", "assets", f), "utf8")).join("\n");
-  expect(js).toContain(wasm[0]);
+  const read = (f) => readFileSync(join(app, "dist", "assets", f));
+  const core = assets.filter((f) => f.startsWith("tailor_core_bg") && f.endsWith(".wasm"));
+  const dap = assets.filter((f) => f.startsWith("tailor_dap_bg") && f.endsWith(".wasm"));
+  expect(core, `dist/assets: ${assets.join(", ")}`).toHaveLength(1);
+  expect(dap, `dist/assets: ${assets.join(", ")}`).toHaveLength(1);
+  expect(assets.filter((f) => f.endsWith(".wasm"))).toHaveLength(2);
+  expect(read(core[0]).equals(readFileSync(join(pkgDir, "tailor_core_bg.wasm"))), "the emitted wasm is the package's wasm, byte for byte").toBe(true);
+  expect(read(dap[0]).equals(readFileSync(join(pkgDir, "tailor_dap_bg.wasm"))), "the DAP module's wasm, byte for byte").toBe(true);
+  // The entry chunk refers to the hashed core wasm, so the browser asks for exactly that
+  // file; the DAP module is its own chunk (a dynamic import), which alone names its wasm:
+  // a page whose shop declares no DAP kind never downloads it.
+  const entry = assets.filter((f) => f.startsWith("index") && f.endsWith(".js")).map((f) => read(f).toString("utf8")).join("\n");
+  expect(entry).toContain(core[0]);
+  expect(entry).not.toContain(dap[0]);
+  const dapChunk = assets.filter((f) => f.startsWith("tailor_dap") && f.endsWith(".js")).map((f) => read(f).toString("utf8")).join("\n");
+  expect(dapChunk).toContain(dap[0]);
 });
 
 test("the built Vite app opens Tailor, personalizes the ranking and persists the profile", async ({ page }) => {
