@@ -239,23 +239,26 @@ impl<'a> Reader<'a> {
                     return Err(self.syntax_before("':'"));
                 }
                 self.ws();
-                // Matched in place (no allocation per key), each name compared once.
-                let name = match self.text(key) {
-                    "id" => "id",
-                    "title" => "title",
-                    "category" => "category",
-                    "brand" => "brand",
-                    "price" => "price",
-                    "popularity" => "popularity",
-                    "repurchase" => "repurchase",
-                    "inStock" => "inStock",
-                    "in_stock" => "in_stock",
-                    "sensitive" => "sensitive",
-                    "tags" => "tags",
-                    "related" => "related",
-                    "attributes" => "attributes",
+                // Matched in place (no allocation per key): by length and first byte,
+                // then one comparison (a plain string match compares arm by arm).
+                let k_bytes = self.text(key).as_bytes();
+                let name = match (k_bytes.len(), k_bytes.first()) {
+                    (2, Some(b'i')) => "id",
+                    (5, Some(b't')) => "title",
+                    (8, Some(b'c')) => "category",
+                    (5, Some(b'b')) => "brand",
+                    (5, Some(b'p')) => "price",
+                    (10, Some(b'p')) => "popularity",
+                    (10, Some(b'r')) => "repurchase",
+                    (7, Some(b'i')) => "inStock",
+                    (8, Some(b'i')) => "in_stock",
+                    (9, Some(b's')) => "sensitive",
+                    (4, Some(b't')) => "tags",
+                    (7, Some(b'r')) => "related",
+                    (10, Some(b'a')) => "attributes",
                     _ => "",
                 };
+                let name = if name.as_bytes() == k_bytes { name } else { "" };
                 let at = Place { k, name };
                 match at.name {
                     "id" => f.id = self.opt_string(&at)?,
