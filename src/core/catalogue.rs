@@ -460,10 +460,9 @@ impl CatalogueBuilder {
                 } else {
                     self.pending_end[k - 1] as usize
                 };
-                let raw = &self.pending.as_bytes()[start..self.pending_end[k] as usize];
-                // SAFETY: each raw id was pushed whole onto `pending`: its range ends on
-                // char boundaries.
-                let raw = unsafe { std::str::from_utf8_unchecked(raw) };
+                // (Each raw id was pushed whole: `get` never misses; it has no panic path.)
+                let end = self.pending_end[k] as usize;
+                let raw = self.pending.get(start..end).unwrap_or_default();
                 match c.find(trim(raw)) {
                     Ok(j) if j as usize != n && kept < MAX_RELATED => {
                         c.related_ids.push(j);
@@ -566,7 +565,11 @@ impl Catalogue {
         } else {
             self.id_end[i - 1] as usize
         };
-        &self.id_text[start..self.id_end[i] as usize]
+        // `get`, not `[a..b]` (the ends are always char boundaries): indexing's panic path
+        // brings str slicing's error formatting (char Debug, Unicode tables) into the wasm.
+        self.id_text
+            .get(start..self.id_end[i] as usize)
+            .unwrap_or_default()
     }
 
     /// Item `i`'s title (its id when it has none).
@@ -577,7 +580,9 @@ impl Catalogue {
         } else {
             self.title_end[i - 1] as usize
         };
-        &self.title_text[start..self.title_end[i] as usize]
+        self.title_text
+            .get(start..self.title_end[i] as usize)
+            .unwrap_or_default()
     }
 
     /// Item `i`'s position in the array the shop passed to `loadCatalogue`.
@@ -618,7 +623,7 @@ impl Catalogue {
         }
         let (parent, depth) = match path.rfind('/') {
             Some(cut) => {
-                let p = self.intern_category(&path[..cut]);
+                let p = self.intern_category(path.get(..cut).unwrap_or_default());
                 (p, self.categories[p as usize].depth + 1)
             }
             None => (NONE, 1),

@@ -308,7 +308,7 @@ pub fn validate_label(field: &str, value: &str) -> Result<(), Error> {
         && value.len() <= 100
         && value
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok {
         Ok(())
     } else {

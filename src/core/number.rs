@@ -107,10 +107,7 @@ fn fraction(s: &mut String, a: f64) {
                 (digits.len()..d).for_each(|_| s.push('0'));
                 s.push_str(&digits);
             } else {
-                let (whole, frac) = digits.split_at(digits.len() - d);
-                s.push_str(whole);
-                s.push('.');
-                s.push_str(frac);
+                push_point(s, &digits, digits.len() - d);
             }
             return;
         }
@@ -148,14 +145,21 @@ fn scientific(s: &mut String, a: f64) {
     }
     let mut digits = String::new();
     push_u64(&mut digits, n);
-    let (first, rest) = digits.split_at(1);
-    s.push_str(first);
-    if !rest.is_empty() {
-        s.push('.');
-        s.push_str(rest);
-    }
+    push_point(s, &digits, 1);
     s.push_str(if e < 0 { "e-" } else { "e+" });
     push_u64(s, e.unsigned_abs() as u64);
+}
+
+/// Appends the (ASCII) `digits` with a point before the `cut`-th, none if `cut` is their
+/// length: ("12345", 2) → "12.345". Not `split_at`: its panic path brings str slicing's
+/// error formatting (char Debug, Unicode tables) into the wasm.
+fn push_point(s: &mut String, digits: &str, cut: usize) {
+    for (i, c) in digits.chars().enumerate() {
+        if i == cut {
+            s.push('.');
+        }
+        s.push(c);
+    }
 }
 
 /// Appends `n` in decimal, exactly as `Display` would, without pulling in its code: the

@@ -1065,7 +1065,7 @@ impl<'a> Fitter<'a> {
                     .map(|(i, _)| i)
                     .chain(std::iter::once(path.len()));
                 for (d, end) in ends.enumerate() {
-                    let prefix = &path[..end];
+                    let prefix = path.get(..end).unwrap_or_default();
                     let depth = (d + 1).min(255) as u8;
                     let w = levels.get(prefix).copied().unwrap_or(0.0);
                     acc.push(depth, level_strength(depth, w), prefix);

@@ -222,10 +222,13 @@ pub(crate) fn category_label(path: &str) -> String {
     let segment = path.rsplit('/').next().unwrap_or(path);
     // A slug ("running-shoes") reads as words; a name with spaces ("Vegetables - shelf
     // stable") is kept as the shop wrote it.
-    let mut label = if segment.contains(' ') {
+    let mut label: String = if segment.bytes().any(|b| b == b' ') {
         segment.to_owned()
     } else {
-        segment.replace(['_', '-'], " ")
+        segment
+            .chars()
+            .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+            .collect()
     };
     if let Some(first) = label.get_mut(..1) {
         first.make_ascii_uppercase();
