@@ -432,7 +432,7 @@ mod tool {
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         );
         for (mechanism, domain) in ACCURACY_CASES {
-            for n in [10_000u64, 100_000] {
+            for n in [1_000u64, 10_000, 100_000] {
                 // A uniform population: every bucket holds n/d reports, share f = 1/d, so
                 // one theoretical half-width holds for every bucket and the measured one
                 // (1.96 × root-mean-square error over buckets and repetitions) compares to it.
