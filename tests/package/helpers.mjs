@@ -136,9 +136,10 @@ export function watchPage(page) {
   return { problems, logs };
 }
 
-/** Every file `npm pack` puts in the tarball: the entry and its types, the generated glue and its types, the wasm. */
+/** Every file `npm pack` puts in the tarball: the entry and its types, the generated glue and its types, the wasm; the DAP module's JS, glue and wasm. */
 export const expectedPackageFiles = [
-  "index.d.ts", "index.js", "package.json",
+  "dap.js", "index.d.ts", "index.js", "package.json",
   "tailor_core.d.ts", "tailor_core.js", "tailor_core_bg.wasm", "tailor_core_bg.wasm.d.ts",
+  "tailor_dap.d.ts", "tailor_dap.js", "tailor_dap_bg.wasm", "tailor_dap_bg.wasm.d.ts",
   "widget.d.ts", "widget.js",
 ];

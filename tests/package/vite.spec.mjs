@@ -37,15 +37,19 @@ test("npm pack ships the entry, its types, the glue and the wasm, and nothing el
   }
 });
 
-test("vite build emits the wasm asset referenced by new URL(…, import.meta.url)", () => {
+test("vite build emits the wasm assets referenced by new URL(…, import.meta.url)", () => {
   const assets = readdirSync(join(app, "dist", "assets"));
-  const wasm = assets.filter((f) => f.endsWith(".wasm"));
-  expect(wasm, `dist/assets: ${assets.join(", ")}`).toHaveLength(1);
-  const emitted = readFileSync(join(app, "dist", "assets", wasm[0]));
-  expect(emitted.equals(readFileSync(join(pkgDir, "tailor_core_bg.wasm"))), "the emitted wasm is the package's wasm, byte for byte").toBe(true);
-  // The bundle refers to the hashed asset, so the browser will ask for exactly that file.
+  // The main wasm, and the DAP module's, which index.js imports (dynamically) for DAP shops only.
+  const wasm = assets.filter((f) => f.endsWith(".wasm")).sort();
+  expect(wasm, `dist/assets: ${assets.join(", ")}`).toHaveLength(2);
   const js = assets.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(app, "dist", "assets", f), "utf8")).join("\n");
-  expect(js).toContain(wasm[0]);
+  for (const [asset, original] of [[wasm[0], "tailor_core_bg.wasm"], [wasm[1], "tailor_dap_bg.wasm"]]) {
+    expect(asset.startsWith(original.replace(".wasm", "-")), `${asset} is ${original}`).toBe(true);
+    const emitted = readFileSync(join(app, "dist", "assets", asset));
+    expect(emitted.equals(readFileSync(join(pkgDir, original))), `${asset} is the package's ${original}, byte for byte`).toBe(true);
+    // The bundle refers to the hashed asset, so the browser will ask for exactly that file.
+    expect(js).toContain(asset);
+  }
 });
 
 test("the built Vite app opens Tailor, personalizes the ranking and persists the profile", async ({ page }) => {
