@@ -3,7 +3,8 @@
 // itself does not read): cargo → wasm-bindgen → wasm-opt → JS layer + package.json,
 // then prints a size report (raw, gzip, brotli) and fails if a budget is exceeded.
 // Two wasm modules: the main one (tailor_core), and the DAP module (tailor_dap, from
-// crates/tailor-dap) that index.js imports only for a shop that declared a DAP kind.
+// crates/tailor-dap) that index.js imports, with its JS (dap.js), only for a shop that
+// declared a DAP kind.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, rmSync, copyFileSync, readdirSync, statSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
@@ -38,8 +39,8 @@ const version = readFileSync("Cargo.toml", "utf8").match(/^version = "(.+)"/m)[1
 const bin = (tool) => join(root, "node_modules", ".bin", tool);
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: "inherit" });
 
-// The main wasm without the `dap` feature (no prio, no hpke): it validates DAP
-// declarations but makes no DAP report.
+// The main wasm without the `dap` feature: no DAP code at all (no prio, no hpke, no task
+// validation); it only knows which kinds go by DAP and when they are due.
 run("cargo", ["build", "--lib", "--release", "--target", "wasm32-unknown-unknown", "-p", "tailor", "--no-default-features", "--features", "bindings"]);
 run("cargo", ["build", "--lib", "--release", "--target", "wasm32-unknown-unknown", "-p", "tailor-dap"]);
 rmSync(outDir, { recursive: true, force: true });
@@ -89,8 +90,8 @@ const sizes = (file) => {
     brotli: brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
 };
-// The DAP module is not in the package total: only shops declaring a DAP kind load it.
-const isDap = (f) => f.startsWith(`${dapName}.`) || f.startsWith(`${dapName}_bg.`);
+// The DAP module and its JS are not in the package total: only shops declaring a DAP kind load them.
+const isDap = (f) => f === "dap.js" || f.startsWith(`${dapName}.`) || f.startsWith(`${dapName}_bg.`);
 const code = manifest.files.filter((f) => !f.endsWith(".d.ts"));
 const rows = code.filter((f) => !isDap(f)).map((f) => ({ file: f, ...sizes(join(outDir, f)) }));
 const dapRows = code.filter(isDap).map((f) => ({ file: f, ...sizes(join(outDir, f)) }));

@@ -9,6 +9,11 @@ pub mod core;
 #[cfg(all(target_arch = "wasm32", feature = "bindings"))]
 pub mod web;
 
+/// The JS → Rust reader of both wasm modules: the main one's options, the DAP module's
+/// `dap` declarations (each compiles in only what it reads).
+#[cfg(target_arch = "wasm32")]
+pub mod de;
+
 #[cfg(not(target_arch = "wasm32"))]
 pub mod dataset;
 

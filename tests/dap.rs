@@ -66,6 +66,12 @@ fn shop_input(spec: &TaskSpec, vdaf: serde_json::Value) -> DapInput {
 // ---------------------------------------------------------------------------------
 // The shoppers' side: Tailor's client
 
+/// `DapTask::new` for a kind of `measure`: what the page passes of the kind (its measure's
+/// name and bucket labels), as the DAP module's `declareTask` does.
+fn new_task(input: DapInput, at: &str, measure: &Measure) -> Result<DapTask, Error> {
+    DapTask::new(input, at, measure.name(), &measure.labels())
+}
+
 fn measure_top() -> Measure {
     Measure::TopCategory {
         buckets: vec![
@@ -111,7 +117,7 @@ fn a_histogram_of_1000_shoppers_is_recovered_exactly() {
     let mut config = W::default();
     config.n(5, 4).n(chunk as u64, 4);
     let spec = task_spec(4, config.0);
-    let task = DapTask::new(shop_input(&spec, serde_json::Value::Null), "dap", &measure).unwrap();
+    let task = new_task(shop_input(&spec, serde_json::Value::Null), "dap", &measure).unwrap();
     let aggs = aggregators(spec);
     let (uploads, truth) = simulate(&task, &aggs, 1);
     let vdaf = Prio3Histogram::new_histogram(2, 5, chunk).unwrap();
@@ -137,7 +143,7 @@ fn a_histogram_of_1000_shoppers_is_recovered_exactly() {
 #[test]
 fn a_count_of_1000_shoppers_is_recovered_exactly() {
     let spec = task_spec(1, Vec::new());
-    let task = DapTask::new(
+    let task = new_task(
         shop_input(&spec, serde_json::Value::Null),
         "dap",
         &Measure::PersonalizedClick,
@@ -161,7 +167,7 @@ fn a_sum_of_1000_basket_buckets_is_recovered_exactly() {
     let mut config = W::default();
     config.n(4, 8);
     let spec = task_spec(2, config.0);
-    let task = DapTask::new(
+    let task = new_task(
         shop_input(&spec, json!({ "type": "sum", "maxMeasurement": 4 })),
         "dap",
         &measure,
@@ -184,7 +190,7 @@ fn a_sum_vec_of_1000_offer_groups_is_recovered_exactly() {
     let mut config = W::default();
     config.n(3, 4).n(1, 8).n(chunk as u64, 4);
     let spec = task_spec(3, config.0);
-    let task = DapTask::new(
+    let task = new_task(
         shop_input(
             &spec,
             json!({ "type": "sumVec", "length": 3, "maxMeasurement": 1 }),
@@ -217,7 +223,7 @@ fn histogram_setup() -> (TaskSpec, DapTask, Prio3Histogram) {
     let mut config = W::default();
     config.n(5, 4).n(chunk as u64, 4);
     let spec = task_spec(4, config.0);
-    let task = DapTask::new(
+    let task = new_task(
         shop_input(&spec, serde_json::Value::Null),
         "dap",
         &measure_top(),
@@ -474,7 +480,7 @@ fn config_errors_name_the_field() {
             j[k] = v.clone();
         }
         let input: DapInput = serde_json::from_value(j).unwrap();
-        match DapTask::new(input, at, &measure_top()) {
+        match new_task(input, at, &measure_top()) {
             Err(Error::Invalid { field: f, expected }) => {
                 assert_eq!(f, format!("{at}.{field}"), "{change}");
                 assert!(expected.contains(says), "{change}: {expected}");
@@ -495,7 +501,7 @@ fn config_errors_name_the_field() {
     assert!(err.contains("unknown field `bits`"), "{err}");
     // And the base itself is valid, so each case fails for its one change.
     let input: DapInput = serde_json::from_value(base()).unwrap();
-    assert!(DapTask::new(input, at, &measure_top()).is_ok());
+    assert!(new_task(input, at, &measure_top()).is_ok());
 }
 
 // ---------------------------------------------------------------------------------

@@ -7,7 +7,6 @@
 
 use super::catalogue::{path_is_under, Catalogue, CatalogueBuilder, ItemInput, LoadSummary};
 use super::consent::{self, Consent, ConsentChange, LogEntry, Purpose, ReadError, Source};
-use super::dap;
 use super::event::{EventInput, EventKind};
 use super::ldp::{self, Random};
 use super::number::number_text;
@@ -1184,20 +1183,12 @@ impl<S: Store> Engine<S> {
                 .iter()
                 .filter_map(|d| {
                     let kind = c.kinds.iter().find(|k| k.name == d.kind)?;
-                    let task = kind.dap.as_ref()?;
                     Some(DapPending {
                         kind: d.kind.clone(),
                         measure: kind.measure.name(),
                         value: d.value,
                         label: kind.measure.labels().swap_remove(d.value as usize),
                         period: ldp::date(d.period),
-                        task_id: task.task_id_text(),
-                        task: dap::codec::base64url(&task.configuration()),
-                        domain: task.domain,
-                        vdaf: task.vdaf.name(),
-                        min_batch_size: task.min_batch_size,
-                        leader_config: task.hpke_config_url(dap::Aggregator::Leader),
-                        helper_config: task.hpke_config_url(dap::Aggregator::Helper),
                     })
                 })
                 .collect(),
@@ -1218,8 +1209,7 @@ impl<S: Store> Engine<S> {
                             measure: k.measure.name(),
                             epsilon: ldp::epsilon_text(k.epsilon),
                             mechanism: k.mechanism.name(),
-                            transport: if k.dap.is_some() { "dap" } else { "ldp" },
-                            min_batch_size: k.dap.as_ref().map(|t| t.min_batch_size),
+                            transport: if k.dap { "dap" } else { "ldp" },
                             buckets: k.measure.labels(),
                             reported: ledger.as_ref().is_some_and(|l| l.kinds.contains(&k.name)),
                         })
@@ -1285,9 +1275,9 @@ pub struct ReportsPreview {
     pub budget: Option<Budget>,
 }
 
-/// A DAP kind's value due, with what the DAP module needs to make its report.
+/// A DAP kind's value due. The page adds the kind's task (validated by the DAP module,
+/// which the main wasm does not contain) and, once made, the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct DapPending {
     pub kind: String,
     pub measure: &'static str,
@@ -1296,16 +1286,6 @@ pub struct DapPending {
     pub label: String,
     /// First day of the period it describes, YYYY-MM-DD.
     pub period: String,
-    /// base64url, as in the upload URL.
-    pub task_id: String,
-    /// The task's `TaskConfiguration` (DAP-18 §4.2), base64url: bound into the report.
-    pub task: String,
-    pub domain: u32,
-    pub vdaf: &'static str,
-    pub min_batch_size: u64,
-    /// `GET` URLs of the leader's and helper's HPKE configs.
-    pub leader_config: String,
-    pub helper_config: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1315,11 +1295,9 @@ pub struct KindSummary {
     /// ε as a decimal string (exact, as accounted).
     pub epsilon: String,
     pub mechanism: &'static str,
-    /// "ldp" or "dap" (epsilon "0": not randomized on the device).
+    /// "ldp" or "dap" (epsilon "0": not randomized on the device; the page adds the
+    /// task's `minBatchSize`).
     pub transport: &'static str,
-    /// A DAP kind's smallest total the aggregators release.
-    #[serde(rename = "minBatchSize")]
-    pub min_batch_size: Option<u64>,
     pub buckets: Vec<String>,
     /// Already reported this period.
     pub reported: bool,

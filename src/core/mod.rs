@@ -5,6 +5,9 @@ pub mod catalogue;
 pub mod catalogue_json;
 pub mod codec;
 pub mod consent;
+// DAP reports (prio, hpke) and the validation of DAP tasks: the native builds and the
+// separately loaded DAP module only; the main wasm keeps none of it.
+#[cfg(feature = "dap")]
 pub mod dap;
 pub mod engine;
 pub mod error;

@@ -12,13 +12,15 @@
 //! spending ε; `dap` hands the true value to the page, which splits it into two secret
 //! shares for two DAP aggregators (`core::dap`). Both follow the same rules: analytics
 //! only, never a sensitive category, at most once per kind per period (the ledger).
+//! A DAP kind's `dap` task is not read here: the DAP module validates it (see `dap`
+//! in [`KindInput`]), so that the main wasm holds no DAP code.
 
 use super::catalogue::{normalize_path, path_is_under};
-use super::dap::{DapInput, DapTask};
 use super::ldp::{self, Mechanism, MicroEpsilon, Random, Report, MICRO};
 use super::number::number_text;
 use super::profile::Affinities;
 use super::Error;
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 /// `reports` in the options of `Tailor.open`.
@@ -50,8 +52,10 @@ pub struct KindInput {
     /// "ldp" (the default: privatized on the device) or "dap" (secret-shared to two
     /// aggregators, which release only totals).
     pub transport: Option<String>,
-    /// The kind's DAP task, for transport "dap".
-    pub dap: Option<DapInput>,
+    /// The kind's DAP task, for transport "dap". Only whether it is there is read here:
+    /// the DAP module validates it (`core::dap::DapTask::new`, called by the page at
+    /// `Tailor.open`), which keeps DAP code out of the main wasm.
+    pub dap: Option<IgnoredAny>,
 }
 
 pub const DEFAULT_EPSILON_PER_REPORT: MicroEpsilon = MICRO;
@@ -152,8 +156,9 @@ pub struct Kind {
     pub epsilon: MicroEpsilon,
     /// Unused by a DAP kind.
     pub mechanism: Mechanism,
-    /// The DAP task of a kind with transport "dap"; `None`: local differential privacy.
-    pub dap: Option<DapTask>,
+    /// Transport "dap" (its task is validated and kept by the DAP module); false: local
+    /// differential privacy.
+    pub dap: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -282,7 +287,7 @@ impl ReportsConfig {
                             "only a kind with transport \"dap\" takes it",
                         ));
                     }
-                    None
+                    false
                 }
                 Some("dap") => {
                     for (field, given) in [
@@ -296,13 +301,13 @@ impl ReportsConfig {
                             ));
                         }
                     }
-                    let Some(task) = input.dap else {
+                    if input.dap.is_none() {
                         return Err(Error::invalid(
                             at("dap"),
                             "missing; expected the kind's DAP task { taskId, taskInfo, leader, helper, timePrecision, minBatchSize, batchMode }",
                         ));
-                    };
-                    Some(DapTask::new(task, &at("dap"), &measure)?)
+                    }
+                    true
                 }
                 Some(other) => {
                     return Err(Error::invalid(
@@ -311,7 +316,7 @@ impl ReportsConfig {
                     ))
                 }
             };
-            if dap.is_some() {
+            if dap {
                 kinds.push(Kind {
                     name,
                     measure,
@@ -340,12 +345,12 @@ impl ReportsConfig {
                 measure,
                 epsilon,
                 mechanism,
-                dap: None,
+                dap: false,
             });
         }
         let endpoint = match endpoint {
             Some(e) => e,
-            None if !kinds.is_empty() && kinds.iter().all(|k| k.dap.is_some()) => String::new(),
+            None if !kinds.is_empty() && kinds.iter().all(|k| k.dap) => String::new(),
             None => return Err(no_endpoint()),
         };
         Ok(ReportsConfig {
@@ -694,7 +699,7 @@ pub fn due(
 ) -> Made {
     let mut out = Made::default();
     for kind in &config.kinds {
-        let blocked = if kind.dap.is_some() {
+        let blocked = if kind.dap {
             // A ledger read as unreadable (or dated ahead) is "all spent" with its list
             // of reported kinds lost: a DAP kind fails closed on it too.
             ledger.spent >= MAX_EPSILON_PER_PERIOD
@@ -742,7 +747,7 @@ pub fn due(
         let Some(value) = value else { continue };
         let domain = kind.measure.domain();
         ledger.kinds.push(kind.name.clone());
-        if kind.dap.is_some() {
+        if kind.dap {
             // No ε is charged: a DAP report is not randomized here. Its privacy comes
             // from the aggregators, which release only totals of at least the task's
             // minimum batch (and, deployed with it, add differential-privacy noise).

@@ -2,7 +2,6 @@
 //! Thin on purpose: each method deserializes its plain JS argument, calls the core and
 //! serializes the answer. Time comes in from the JS layer's injectable clock.
 
-mod de;
 mod packed;
 mod storage;
 
@@ -12,7 +11,7 @@ use crate::core::offers::{OfferContext, OfferInput};
 use crate::core::{
     ConsentChange, Engine, EventInput, ItemInput, OrderRequest, RankRequest, Source,
 };
-use de::De;
+use crate::de::{self, De};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use storage::LocalStore;

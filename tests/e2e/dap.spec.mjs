@@ -5,7 +5,8 @@
 // verifies and aggregates the uploads with the same in-process aggregators as
 // tests/dap.rs. Proves: nothing reaches the aggregators before analytics; after it,
 // one well-formed upload per kind per week, whose aggregate is this shopper's value;
-// a refused report surfaces as a `reporterror`; an LDP-only shop never loads the DAP module.
+// a refused report surfaces as a `reporterror`; a bad `dap` task fails `Tailor.open` with
+// the DAP module's message naming the field; an LDP-only shop never loads the DAP module.
 // Run: npx playwright test tests/e2e/dap.spec.mjs (the package must be built into pkg/).
 import { test, expect, openShop, viewItem, gridIds } from "./fixture.mjs";
 import { execFileSync, spawn } from "node:child_process";
@@ -100,7 +101,9 @@ test("nothing reaches the aggregators before analytics; after it, one upload a w
   await page.reload(); // a pagehide: would flush anything pending
   await page.evaluate(() => window.tailorDemo.ready);
   expect(await leaderLog(), "no request to the leader or helper before analytics").toEqual([]);
-  expect(urls.filter(isDapModule), "the DAP module is not loaded before analytics").toEqual([]);
+  // The DAP module (a static file of the package, from the shop's own origin) is loaded by
+  // Tailor.open, which validates the kind's task with it; it sends nothing.
+  expect(urls.filter(isDapModule).length, "the DAP module is loaded at open").toBeGreaterThan(0);
   expect(await previewDap(page)).toEqual([]);
 
   await grantAnalytics(page);
@@ -116,7 +119,8 @@ test("nothing reaches the aggregators before analytics; after it, one upload a w
   expect(body.length).toBe(item.size);
   expect(body.subarray(0, 16).toString("base64url"), "the body starts with the report id").toBe(item.reportId);
   expect(body.readBigUInt64BE(16), "then the report time, in weeks").toBe(BigInt(Math.floor(TUESDAY / 1000 / 604800)));
-  expect(urls.filter(isDapModule).length, "the DAP module is loaded now").toBeGreaterThan(0);
+  expect(item.minBatchSize).toBe(100);
+  expect(await page.evaluate(() => window.tailorDemo.tailor.reports.preview().kinds[0].minBatchSize)).toBe(100);
   // Nothing uploaded yet: reports wait for flush (or the page being hidden).
   expect((await leaderLog()).filter((e) => e.method === "POST")).toEqual([]);
 
@@ -162,6 +166,42 @@ test("a report the leader refuses comes back as a reporterror naming the kind an
   expect(error.kind).toBe("interest");
   expect(error.message).toContain('reports.kinds "interest" (dap): the leader refused report');
   expect(error.message).toContain("hpke_decrypt_error");
+});
+
+test("a bad dap task fails Tailor.open with the field at fault, word for word, and leaves no Tailor open", async ({ page }) => {
+  await page.clock.setFixedTime(TUESDAY);
+  await openShop(page); // the demo, for its page and package; its own Tailor stays as it is
+  const open = (dap) =>
+    page.evaluate(async (dap) => {
+      const { Tailor } = await import("/pkg/index.js");
+      const before = Tailor.current;
+      const reports = { kinds: [{ name: "clicked", measure: "personalizedClick", transport: "dap", dap }] };
+      try {
+        await Tailor.open({ shop: "e2e-dap-bad", policyVersion: "2026-11", reports });
+        return { opened: true };
+      } catch (e) {
+        return { message: e.message, kept: Tailor.current === before };
+      }
+    }, dap);
+  const good = task(leader.origin);
+  delete good.vdaf; // personalizedClick: a count by default
+  expect(await open({ ...good, minBatchSize: 10 })).toEqual({
+    message: "reports.kinds[0].dap.minBatchSize: 10 is not allowed; expected the task's minimum batch size, a whole number of at least 100: a smaller batch's total says too much about the shoppers in it",
+    kept: true,
+  });
+  expect(await open({ ...good, vdaf: { type: "histogram", length: 3 } })).toEqual({
+    message: "reports.kinds[0].dap.vdaf.length: 3 is not the kind's 2 buckets (no, yes); expected 2",
+    kept: true,
+  });
+  // A wrong type is the options reader's error, as for every other option.
+  expect(await open({ ...good, timePrecision: "weekly" })).toEqual({
+    message: 'options.reports.kinds[0].dap.timePrecision: expected a number, got the string "weekly"',
+    kept: true,
+  });
+  expect(await open({ ...good, tasks: 1 })).toMatchObject({ message: expect.stringMatching(/^options\.reports\.kinds\[0\]\.dap\.tasks: unknown field; expected one of taskId, /) });
+  // The rest of the kind is the main wasm's to check, as before.
+  expect(await open(undefined)).toMatchObject({ message: expect.stringMatching(/^reports\.kinds\[0\]\.dap: missing; /) });
+  expect(await open(good)).toEqual({ opened: true });
 });
 
 test("a shop declaring only LDP kinds never loads the DAP module", async ({ page, context }) => {

@@ -138,11 +138,11 @@ export function watchPage(page) {
 
 /**
  * Every file `npm pack` puts in the tarball: the entry and its types, the generated glue and
- * its types, the wasm; and the DAP module (glue and wasm), which index.js imports only for
- * DAP report kinds.
+ * its types, the wasm; and the DAP module (dap.js, its glue and wasm), which index.js imports
+ * only for shops that declare DAP report kinds.
  */
 export const expectedPackageFiles = [
-  "index.d.ts", "index.js", "package.json",
+  "dap.js", "index.d.ts", "index.js", "package.json",
   "tailor_core.d.ts", "tailor_core.js", "tailor_core_bg.wasm", "tailor_core_bg.wasm.d.ts",
   "tailor_dap.d.ts", "tailor_dap.js", "tailor_dap_bg.wasm", "tailor_dap_bg.wasm.d.ts",
   "widget.d.ts", "widget.js",

@@ -171,7 +171,7 @@ test("type errors read as words, without a nested \"Error: \" from the JS error'
 });
 
 // loadCatalogue's packed fast path (index.js packCatalogue → src/web/packed.rs) must load
-// exactly what the plain reader (src/web/de.rs) loads. An inherited enumerable field makes
+// exactly what the plain reader (src/de.rs) loads. An inherited enumerable field makes
 // the JS layer fall back to the plain reader (which ignores it), so the same items load
 // once by each path; summaries and rankings must agree.
 test("the packed fast path of loadCatalogue loads what the plain reader loads", async ({ page }) => {

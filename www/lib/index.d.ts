@@ -77,8 +77,9 @@ export type ReportKind = {
       /**
        * The IETF Distributed Aggregation Protocol (draft-ietf-ppm-dap-18, Prio3): the true
        * value, split into two secret shares encrypted to two aggregators, which release only
-       * totals of at least `minBatchSize` shoppers. No ε is spent on the device. Loads a
-       * second wasm module (~65 KB gzip) when such a report is due. See docs/dap.md.
+       * totals of at least `minBatchSize` shoppers. No ε is spent on the device. `Tailor.open`
+       * loads a second wasm module (~80 KB gzip) to validate `dap` and, later, make the
+       * reports; a shop without DAP kinds never loads it. See docs/dap.md.
        */
       transport: "dap";
       dap: DapTask;

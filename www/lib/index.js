@@ -15,7 +15,7 @@ function instantiate(wasm) {
 
 // loadCatalogue's fast path (issue 6): all text in ONE UTF-8 buffer (each string followed
 // by the byte 1), all masks, numbers and counts in ONE Float64Array (layout: src/web/packed.rs),
-// instead of a copy per string through src/web/de.rs. Anything that reader would refuse
+// instead of a copy per string through src/de.rs. Anything that reader would refuse
 // (or a string holding U+0001) returns null: the plain reader then gives its usual error.
 const encoder = new TextEncoder();
 let packBuffer = null;
@@ -125,36 +125,25 @@ function packCatalogue(items) {
   return [buf.subarray(0, len), new Float64Array(nums)];
 }
 
-// DAP reports (issue 7): a second wasm module (Prio3 + HPKE, ~65 KB gzip), imported only
-// when a kind with transport "dap" is due, so a shop using only LDP never downloads it.
-let dapModule = null;
-function loadDap() {
-  dapModule ??= import("./tailor_dap.js").then(async (m) => {
-    await m.default();
-    return m;
-  });
-  return dapModule;
-}
-
-const HPKE_CONFIG_LIST = "application/ppm-dap;message=hpke-config-list";
-/** Aggregators' HPKE config lists by URL, kept for this page as long as their Cache-Control max-age says. */
-const hpkeConfigs = new Map();
-async function hpkeConfig(url) {
-  const hit = hpkeConfigs.get(url);
-  if (hit && hit.until > Date.now()) return hit.bytes;
-  // No cookie, no referrer detail: the aggregators need nothing but the request itself.
-  const r = await fetch(url, { credentials: "omit", headers: { accept: HPKE_CONFIG_LIST } });
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}; expected the aggregator's HPKE configs (${HPKE_CONFIG_LIST})`);
-  const bytes = new Uint8Array(await r.arrayBuffer());
-  const maxAge = /max-age=(\d+)/.exec(r.headers.get("cache-control") ?? "")?.[1];
-  if (maxAge) hpkeConfigs.set(url, { bytes, until: Date.now() + 1000 * Number(maxAge) });
-  return bytes;
-}
-
-function base64(bytes) {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-  return btoa(s);
+/**
+ * DAP kinds (issue 7) are validated, made and uploaded by dap.js and its own wasm module,
+ * imported only when the shop declared one: an LDP-only shop never downloads them. Returns
+ * null when there is no DAP kind. Throws for a bad `dap` task, naming the field, like the
+ * rest of `Tailor.open`.
+ */
+async function openDap(core, declared, now, host) {
+  const kinds = core.previewReports(now).kinds;
+  if (!kinds.some((k) => k.transport === "dap")) return null;
+  let dap;
+  try {
+    dap = await import("./dap.js");
+    await dap.load();
+  } catch (e) {
+    // Not loadable (offline?): personalization goes on, and each DAP kind due says why it
+    // is not reported (its task could not be checked either).
+    return { make: (due) => due.forEach((d) => host.error(d.kind, e)), flush: () => 0, preview: (d) => ({ ...d, ready: false }), task() {}, clear() {} };
+  }
+  return dap.open(declared, kinds, host);
 }
 
 export class Tailor extends EventTarget {
@@ -162,8 +151,8 @@ export class Tailor extends EventTarget {
   #clock;
   #onStorage;
   #onHide;
-  /** DAP kinds due: kind → { item (from the engine), report (once made) }. */
-  #dap = new Map();
+  /** DAP reports (dap.js's), or null: no DAP kind. */
+  #dap = null;
   #closed = false;
 
   /**
@@ -181,7 +170,23 @@ export class Tailor extends EventTarget {
     await instantiate(wasm);
     // Global Privacy Control: the browser asks sites not to share or sell the shopper's data.
     const gpc = globalThis.navigator?.globalPrivacyControl === true;
-    const tailor = new Tailor(new TailorCore(coreOptions, clock(), gpc), clock);
+    const core = new TailorCore(coreOptions, clock(), gpc);
+    let tailor;
+    const host = {
+      now: clock,
+      take: (kind) => core.takeDap(kind, clock()),
+      error: (kind, e) => tailor.#reportError(kind, e),
+      // The page was hidden while a report was being made: send it now.
+      made: () => !tailor.#closed && globalThis.document?.visibilityState === "hidden" && tailor.reports.flush(),
+    };
+    let dap;
+    try {
+      dap = await openDap(core, coreOptions.reports?.kinds, clock(), host);
+    } catch (e) {
+      core.free();
+      throw e;
+    }
+    tailor = new Tailor(core, clock, dap);
     current = tailor;
     globalThis.dispatchEvent?.(new CustomEvent("tailor:open", { detail: tailor }));
     return tailor;
@@ -192,11 +197,12 @@ export class Tailor extends EventTarget {
     return current;
   }
 
-  constructor(core, clock) {
+  constructor(core, clock, dap = null) {
     if (!(core instanceof TailorCore)) throw new TypeError("use `await Tailor.open(options)` to create a Tailor");
     super();
     this.#core = core;
     this.#clock = clock;
+    this.#dap = dap;
     const prefix = core.keyPrefix();
     // Another tab changed consent or profile (or cleared storage): take it over at once.
     this.#onStorage = (e) => {
@@ -253,7 +259,9 @@ export class Tailor extends EventTarget {
        */
       preview() {
         const p = self.#core.previewReports(self.#clock());
-        p.dap = p.dap.map((d) => self.#dapPreview(d));
+        const dap = self.#dap;
+        if (dap) p.dap = p.dap.map((d) => dap.preview(d));
+        for (const k of p.kinds) k.minBatchSize = dap?.task(k.name)?.minBatchSize ?? null;
         return p;
       },
       /**
@@ -262,7 +270,7 @@ export class Tailor extends EventTarget {
        * with keepalive), and how many DAP uploads were started.
        */
       flush() {
-        const dap = self.#flushDap();
+        const dap = self.#dap?.flush() ?? 0;
         const lines = self.#core.takeReports(self.#clock());
         if (lines.length === 0) {
           if (dap) self.dispatchEvent(new CustomEvent("reportsent", { detail: { sent: 0, via: null, dap } }));
@@ -291,81 +299,12 @@ export class Tailor extends EventTarget {
   /** Makes the reports that are due (nothing without the analytics purpose). */
   #prepareReports() {
     this.#core.prepareReports(this.#clock());
-    this.#makeDap();
-  }
-
-  /**
-   * Makes the report of each DAP kind the engine says is due: loads the DAP module, fetches
-   * both aggregators' HPKE configs, encrypts. The report then waits, like an LDP one, for
-   * `flush` (or the page being hidden), visible in `reports.preview().dap`.
-   */
-  #makeDap() {
-    const todo = this.#core.previewReports(this.#clock()).dap.filter((d) => !this.#dap.has(d.kind));
-    if (todo.length === 0) return;
-    for (const item of todo) this.#dap.set(item.kind, { item, report: null });
-    (async () => {
-      for (const item of todo) {
-        try {
-          const mod = await loadDap();
-          const [leader, helper] = await Promise.all([hpkeConfig(item.leaderConfig), hpkeConfig(item.helperConfig)]);
-          if (this.#closed || this.#dap.get(item.kind)?.item !== item) continue; // withdrawn meanwhile
-          this.#dap.get(item.kind).report = mod.makeReport(item.taskId, item.task, item.domain, leader, helper, item.value, this.#clock());
-        } catch (e) {
-          this.#dap.delete(item.kind); // tried again on the next consent change or page
-          this.#reportError(item.kind, e);
-        }
-      }
-      // The page was hidden while the report was being made: send it now.
-      if (!this.#closed && globalThis.document?.visibilityState === "hidden") this.reports.flush();
-    })();
-  }
-
-  /** Uploads the DAP reports that are made, if the engine still allows each; returns how many. */
-  #flushDap() {
-    let started = 0;
-    for (const [kind, { report }] of this.#dap) {
-      if (!report) continue;
-      this.#dap.delete(kind);
-      // False when analytics was withdrawn (here or in another tab): the report never leaves.
-      if (!this.#core.takeDap(kind, this.#clock())) continue;
-      started++;
-      this.#upload(kind, report);
-    }
-    return started;
-  }
-
-  async #upload(kind, report) {
-    try {
-      // application/ppm-dap is not a CORS-safelisted type (sendBeacon cannot send it): a
-      // fetch, kept alive past the page, after a preflight the leader must answer.
-      const r = await fetch(report.url, { method: "POST", body: report.body, headers: { "content-type": report.contentType }, keepalive: true, credentials: "omit" });
-      const type = r.headers.get("content-type") ?? undefined;
-      const body = new Uint8Array(await r.arrayBuffer());
-      let problem;
-      if (type?.startsWith("application/problem+json")) {
-        try {
-          problem = JSON.parse(new TextDecoder().decode(body));
-        } catch {}
-      }
-      const error = (await loadDap()).uploadError(r.status, type, body, problem, report.reportId);
-      if (error) throw new Error(error);
-    } catch (e) {
-      this.#reportError(kind, e);
-    }
+    this.#dap?.make(this.#core.previewReports(this.#clock()).dap);
   }
 
   #reportError(kind, e) {
     if (this.#closed) return;
     this.dispatchEvent(new CustomEvent("reporterror", { detail: { kind, message: `reports.kinds "${kind}" (dap): ${e?.message ?? e}` } }));
-  }
-
-  /** A DAP kind due, as `reports.preview()` shows it: the value in clear and, once made, the exact upload. */
-  #dapPreview(d) {
-    const r = this.#dap.get(d.kind)?.report;
-    const host = (u) => new URL(u).host;
-    const about = `Your answer ("${d.label}") is split into two secret shares, one for ${host(d.leaderConfig)} and one for ${host(d.helperConfig)}; neither can read it alone, and the shop only ever sees the total of at least ${d.minBatchSize} shoppers.`;
-    if (!r) return { ...d, about, ready: false };
-    return { ...d, about, ready: true, url: r.url, contentType: r.contentType, reportId: r.reportId, time: r.time, measurement: r.measurement, size: r.body.length, bodyBase64: base64(r.body) };
   }
 
   /** Storage mode, consent, catalogue size, last error (never profile contents). */
@@ -439,7 +378,7 @@ export class Tailor extends EventTarget {
   #changed(consentChanged, origin) {
     if (consentChanged) {
       // Made DAP reports go with the analytics purpose (the engine refuses them anyway).
-      if (!this.consent.get().analytics) this.#dap.clear();
+      if (!this.consent.get().analytics) this.#dap?.clear();
       // Only the tab where the shopper chose makes reports: another tab reacting to the
       // same change could read the budget ledger before that tab's spend reaches it.
       if (origin === "this-page") this.#prepareReports();
@@ -456,7 +395,7 @@ export class Tailor extends EventTarget {
     globalThis.document?.removeEventListener?.("visibilitychange", this.#onHide);
     if (current === this) current = null;
     this.#closed = true;
-    this.#dap.clear();
+    this.#dap?.clear();
     this.#core.free();
   }
 }

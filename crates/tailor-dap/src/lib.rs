@@ -1,15 +1,18 @@
-//! Tailor's DAP module: the wasm the page loads only when the shop declared a report
-//! kind with transport "dap". It makes one report from what the main engine handed over
-//! (`reports.preview().dap`: the task, the value) and the aggregators' HPKE configs the
-//! page fetched, and reads the leader's answer. Thin on purpose: the work is in
+//! Tailor's DAP module: the wasm the page loads (through www/lib/dap.js) only when the
+//! shop declared a report kind with transport "dap". At `Tailor.open` it validates each
+//! such kind's `dap` task (the main wasm holds no DAP code); then it makes a report from
+//! the task, the value the engine says is due and the aggregators' HPKE configs the page
+//! fetched, and reads the leader's answer. Thin on purpose: the work is in
 //! `tailor::core::dap`, tested natively; the page does all I/O.
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
+use serde::Deserialize;
 use tailor::core::dap::codec::{base64url, base64url_decode};
 use tailor::core::dap::{
-    upload_result, Aggregator, DapTask, HpkeConfigList, Measurement, ProblemDetails,
+    upload_result, Aggregator, DapInput, DapTask, HpkeConfigList, Measurement, ProblemDetails,
 };
 use tailor::core::ldp::OsRandom;
+use tailor::de::De;
 use wasm_bindgen::prelude::*;
 
 fn set(o: &Object, key: &str, value: JsValue) {
@@ -24,9 +27,45 @@ fn task_id(text: &str) -> Result<[u8; 32], JsError> {
         .ok_or_else(|| JsError::new("taskId: expected 43 characters of base64url (32 bytes)"))
 }
 
+/// Validates the `dap` task of a kind the main wasm validated otherwise: `input` as the
+/// shop declared it, `at` its path (`reports.kinds[2].dap`, which errors name, word for
+/// word as the rest of `Tailor.open`'s), `measure` and `labels` the kind's as
+/// `reports.preview().kinds` gives them. Returns `{ taskId, task (the TaskConfiguration,
+/// base64url), domain, vdaf, minBatchSize, leaderConfig, helperConfig }`: what
+/// `makeReport` and `reports.preview().dap` need.
+#[wasm_bindgen(js_name = declareTask)]
+pub fn declare_task(
+    input: JsValue,
+    at: &str,
+    measure: &str,
+    labels: Vec<String>,
+) -> Result<Object, JsError> {
+    // Type errors are the reader's, under `options.` as for every other option.
+    let input =
+        DapInput::deserialize(De(input)).map_err(|e| JsError::new(&format!("options.{at}{e}")))?;
+    let task =
+        DapTask::new(input, at, measure, &labels).map_err(|e| JsError::new(&e.to_string()))?;
+    let o = Object::new();
+    set(&o, "taskId", task.task_id_text().into());
+    set(&o, "task", base64url(&task.configuration()).into());
+    set(&o, "domain", task.domain.into());
+    set(&o, "vdaf", task.vdaf.name().into());
+    set(&o, "minBatchSize", (task.min_batch_size as f64).into());
+    set(
+        &o,
+        "leaderConfig",
+        task.hpke_config_url(Aggregator::Leader).into(),
+    );
+    set(
+        &o,
+        "helperConfig",
+        task.hpke_config_url(Aggregator::Helper).into(),
+    );
+    Ok(o)
+}
+
 /// Makes the DAP report of bucket `value` at `now` (ms since 1970): `taskId`, `task`
-/// (the `TaskConfiguration`, base64url) and `domain` as `reports.preview().dap` gives
-/// them; `leader` and `helper` the bodies of the aggregators' `GET …/hpke_config`.
+/// (the `TaskConfiguration`, base64url) and `domain` as `declareTask` gives them; `leader` and `helper` the bodies of the aggregators' `GET …/hpke_config`.
 /// Randomness from `crypto.getRandomValues`. Returns `{ url, method, contentType, body
 /// (Uint8Array), reportId (base64url), time, measurement }`: the upload, as it is to be
 /// sent, and the plaintext it carries (for the preview only).

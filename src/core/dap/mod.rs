@@ -12,45 +12,34 @@
 //! `HpkeConfigList::decode`), sends `Upload` as it is, and passes the response to
 //! `upload_result`.
 //!
-//! Split in two: validating a kind's `dap` declaration and encoding its task
-//! configuration need neither prio nor hpke and are in every build (the main wasm
-//! validates `Tailor.open`'s options); making reports and reading answers are behind the
-//! `dap` feature, in native builds and in the separately loaded DAP module only.
+//! All of it is behind the `dap` feature: native builds and the separately loaded DAP
+//! module, which also validates a kind's `dap` declaration at `Tailor.open`
+//! ([`DapTask::new`]); the main wasm only knows that a kind goes by DAP.
 
 pub mod aggregator;
 pub mod codec;
-pub mod task;
-pub mod vdaf;
-// What needs prio and hpke: only the DAP module and native builds have them.
-#[cfg(feature = "dap")]
 pub mod error;
-#[cfg(feature = "dap")]
 pub mod hpke_config;
-#[cfg(feature = "dap")]
 pub mod report;
-#[cfg(feature = "dap")]
 pub mod shard;
-#[cfg(feature = "dap")]
+pub mod task;
 pub mod upload;
+pub mod vdaf;
 
 pub use aggregator::Aggregator;
+pub use error::DapError;
+pub use hpke_config::{HpkeConfig, HpkeConfigList, HPKE_CONFIG_LIST_MEDIA_TYPE};
+pub use report::{Upload, UPLOAD_MEDIA_TYPE};
+pub use shard::Measurement;
 pub use task::{BatchMode, DapInput, DapTask, IntervalInput, VdafInput};
+pub use upload::{upload_result, Problem, ProblemDetails, ProblemType, Rejection, ReportError};
 pub use vdaf::Vdaf;
-#[cfg(feature = "dap")]
-pub use {
-    error::DapError,
-    hpke_config::{HpkeConfig, HpkeConfigList, HPKE_CONFIG_LIST_MEDIA_TYPE},
-    report::{Upload, UPLOAD_MEDIA_TYPE},
-    shard::Measurement,
-    upload::{upload_result, Problem, ProblemDetails, ProblemType, Rejection, ReportError},
-};
 
 /// The draft's version tag, in the VDAF context and the HPKE info strings. (An RFC
 /// would make it "dap".)
 pub const DAP_VERSION: &str = "dap-18";
 
 /// Fills `out` from `rng`, eight bytes (little-endian) per word.
-#[cfg(feature = "dap")]
 fn fill(rng: &mut impl crate::core::ldp::Random, out: &mut [u8]) {
     for chunk in out.chunks_mut(8) {
         let word = rng.next_u64().to_le_bytes();

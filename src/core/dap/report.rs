@@ -165,7 +165,8 @@ mod tests {
                 task_interval: interval,
             },
             "dap",
-            &Measure::PersonalizedClick,
+            Measure::PersonalizedClick.name(),
+            &Measure::PersonalizedClick.labels(),
         )
         .unwrap()
     }

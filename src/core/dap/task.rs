@@ -3,6 +3,9 @@
 //! every report binds into its encryption: a report made for a task configured
 //! differently anywhere (id, URLs, precision, batch size, mode, VDAF, extensions) fails
 //! to decrypt at the aggregators instead of being counted in the wrong total.
+//!
+//! In the browser this runs in the DAP module at `Tailor.open` (`declareTask` of
+//! crates/tailor-dap), after the main wasm validated the rest of the kind.
 
 use serde::Deserialize;
 
@@ -10,7 +13,6 @@ use super::aggregator::Aggregator;
 use super::codec::{base64url, base64url_decode, Out};
 use super::vdaf::{default_chunk_length, Vdaf};
 use crate::core::number::number_text;
-use crate::core::reports::Measure;
 use crate::core::Error;
 
 /// `dap` in a report kind of `Tailor.open`'s `reports.kinds`. Every field but
@@ -105,9 +107,16 @@ pub struct DapTask {
 }
 
 impl DapTask {
-    /// Validates `input` for a kind measuring `measure`. `at` is the path of the `dap`
-    /// field, e.g. `reports.kinds[2].dap`; errors name the field under it.
-    pub fn new(input: DapInput, at: &str, measure: &Measure) -> Result<DapTask, Error> {
+    /// Validates `input` for a kind measuring `measure` (its name, e.g. "topCategory")
+    /// over `labels` (its buckets in domain order, as `Measure::labels` gives them: all
+    /// the task needs of the kind, which the main wasm validated). `at` is the path of
+    /// the `dap` field, e.g. `reports.kinds[2].dap`; errors name the field under it.
+    pub fn new(
+        input: DapInput,
+        at: &str,
+        measure: &str,
+        labels: &[String],
+    ) -> Result<DapTask, Error> {
         let field = |f: &str| format!("{at}.{f}");
         let task_id = task_id(&field("taskId"), input.task_id.as_deref())?;
         let task_info = match input.task_info {
@@ -152,7 +161,7 @@ impl DapTask {
                 ))
             }
         };
-        let vdaf = vdaf(&field("vdaf"), input.vdaf, measure)?;
+        let vdaf = vdaf(&field("vdaf"), input.vdaf, measure, labels)?;
         let task_interval = match input.task_interval {
             None => None,
             Some(i) => {
@@ -189,7 +198,7 @@ impl DapTask {
             batch_mode,
             vdaf,
             task_interval,
-            domain: measure.domain(),
+            domain: labels.len() as u32,
         })
     }
 
@@ -251,7 +260,6 @@ impl DapTask {
     }
 }
 
-#[cfg(feature = "dap")]
 impl DapTask {
     /// The task back from its id and encoded `TaskConfiguration` (what [`configuration`]
     /// wrote), for a report of a kind of `domain` buckets: how the main wasm hands a
@@ -423,12 +431,17 @@ fn whole(field: &str, value: Option<f64>, min: u64, expected: &str) -> Result<u6
 
 /// The kind's VDAF: declared, or by default a Histogram over its buckets (Count for
 /// personalizedClick). Whatever is declared must fit the measure.
-fn vdaf(field: &str, input: Option<VdafInput>, measure: &Measure) -> Result<Vdaf, Error> {
-    let domain = u64::from(measure.domain());
+fn vdaf(
+    field: &str,
+    input: Option<VdafInput>,
+    measure: &str,
+    labels: &[String],
+) -> Result<Vdaf, Error> {
+    let domain = labels.len() as u64;
     let sub = |f: &str| format!("{field}.{f}");
     let Some(input) = input else {
         return Ok(match measure {
-            Measure::PersonalizedClick => Vdaf::Count,
+            "personalizedClick" => Vdaf::Count,
             _ => Vdaf::Histogram {
                 length: domain as u32,
                 chunk_length: default_chunk_length(domain as usize) as u32,
@@ -468,17 +481,7 @@ fn vdaf(field: &str, input: Option<VdafInput>, measure: &Measure) -> Result<Vdaf
     takes("length", input.length.is_some(), has_len)?;
     takes("chunkLength", input.chunk_length.is_some(), has_chunk)?;
     takes("maxMeasurement", input.max_measurement.is_some(), has_max)?;
-    // A loop, not `join`: the generic join is 1 KB of the main wasm.
-    let labels = || {
-        let mut all = String::new();
-        for l in measure.labels() {
-            if !all.is_empty() {
-                all.push_str(", ");
-            }
-            all.push_str(&l);
-        }
-        all
-    };
+    let labels = || labels.join(", ");
     // The vector's length is the kind's bucket count: say so, with the buckets.
     let length = || -> Result<u64, Error> {
         match input.length {
@@ -528,12 +531,12 @@ fn vdaf(field: &str, input: Option<VdafInput>, measure: &Measure) -> Result<Vdaf
     };
     match kind {
         Some("count") => {
-            if *measure != Measure::PersonalizedClick {
+            if measure != "personalizedClick" {
                 return Err(Error::invalid(
                     sub("type"),
                     format!(
                         "a count VDAF sends yes/no; only personalizedClick is yes/no, this kind is {}; expected \"histogram\"",
-                        measure.name()
+                        measure
                     ),
                 ));
             }
@@ -541,15 +544,12 @@ fn vdaf(field: &str, input: Option<VdafInput>, measure: &Measure) -> Result<Vdaf
         }
         Some("sum") => {
             // A sum of bucket numbers means something only when buckets are ordered.
-            if !matches!(
-                measure,
-                Measure::BasketSize { .. } | Measure::PersonalizedClick
-            ) {
+            if !matches!(measure, "basketSize" | "personalizedClick") {
                 return Err(Error::invalid(
                     sub("type"),
                     format!(
                         "a sum adds bucket numbers, which only basketSize and personalizedClick order; this kind is {}; expected \"histogram\"",
-                        measure.name()
+                        measure
                     ),
                 ));
             }
@@ -580,6 +580,12 @@ fn vdaf(field: &str, input: Option<VdafInput>, measure: &Measure) -> Result<Vdaf
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::reports::Measure;
+
+    /// `DapTask::new` for a kind of `measure`, as the page calls it.
+    fn new_task(input: DapInput, measure: &Measure) -> Result<DapTask, Error> {
+        DapTask::new(input, "dap", measure.name(), &measure.labels())
+    }
 
     fn input() -> DapInput {
         DapInput {
@@ -610,7 +616,7 @@ mod tests {
             start: Some(86400.0 * 20_000.0),
             duration: Some(86400.0 * 28.0),
         });
-        let task = DapTask::new(i, "dap", &Measure::PersonalizedClick).unwrap();
+        let task = new_task(i, &Measure::PersonalizedClick).unwrap();
         let expected = hex(concat!(
             "06 666f6f626172",                               // task_info<1..2^8-1>
             "0014 68747470733a2f2f6578616d706c652e636f6d2f", // leader Url
@@ -627,7 +633,6 @@ mod tests {
         assert_eq!(task.task_interval, Some((20_000, 28)));
     }
 
-    #[cfg(feature = "dap")]
     #[test]
     fn a_task_reads_back_from_its_configuration() {
         let top = Measure::TopCategory {
@@ -651,13 +656,13 @@ mod tests {
             (with_interval, top.clone()),
             (leader_selected, top),
         ] {
-            let task = DapTask::new(i, "dap", &measure).unwrap();
+            let task = new_task(i, &measure).unwrap();
             let back =
                 DapTask::from_configuration(task.task_id, &task.configuration(), task.domain)
                     .unwrap();
             assert_eq!(back, task);
         }
-        let mut cut = DapTask::new(input(), "dap", &Measure::PersonalizedClick)
+        let mut cut = new_task(input(), &Measure::PersonalizedClick)
             .unwrap()
             .configuration();
         cut.pop();
@@ -667,7 +672,7 @@ mod tests {
 
     #[test]
     fn urls_append_resource_paths_to_the_base() {
-        let task = DapTask::new(input(), "dap", &Measure::PersonalizedClick).unwrap();
+        let task = new_task(input(), &Measure::PersonalizedClick).unwrap();
         assert_eq!(
             task.upload_url(),
             "https://example.com/tasks/8BY0RzZMzxvA46_8ymhzycOB9krN-QIGYvg_RsByGec/reports"
@@ -680,9 +685,8 @@ mod tests {
 
     #[test]
     fn the_default_vdaf_follows_the_measure() {
-        let task = DapTask::new(
+        let task = new_task(
             input(),
-            "dap",
             &Measure::TopCategory {
                 buckets: vec!["a".into(), "b".into(), "c".into()],
             },
@@ -696,7 +700,7 @@ mod tests {
             }
         );
         assert_eq!(task.domain, 4);
-        let click = DapTask::new(input(), "dap", &Measure::PersonalizedClick).unwrap();
+        let click = new_task(input(), &Measure::PersonalizedClick).unwrap();
         assert_eq!(click.vdaf, Vdaf::Count);
     }
 }

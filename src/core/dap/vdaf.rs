@@ -131,7 +131,6 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "dap")]
     #[test]
     fn the_default_chunk_length_is_prios() {
         for n in 0..=4096 {
