@@ -8,7 +8,7 @@
 // a refused report surfaces as a `reporterror`; a bad `dap` task fails `Tailor.open` with
 // the DAP module's message naming the field; an LDP-only shop never loads the DAP module.
 // Run: npx playwright test tests/e2e/dap.spec.mjs (the package must be built into pkg/).
-import { test, expect, openShop, viewItem, gridIds } from "./fixture.mjs";
+import { test, expect, openShop, viewItem, gridIds, openPanel, closePanel } from "./fixture.mjs";
 import { execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -121,6 +121,13 @@ test("nothing reaches the aggregators before analytics; after it, one upload a w
   expect(body.readBigUInt64BE(16), "then the report time, in weeks").toBe(BigInt(Math.floor(TUESDAY / 1000 / 604800)));
   expect(item.minBatchSize).toBe(100);
   expect(await page.evaluate(() => window.tailorDemo.tailor.reports.preview().kinds[0].minBatchSize)).toBe(100);
+  // The widget says it in words and shows the exact encrypted upload.
+  await openPanel(page);
+  await expect(page.getByTestId("consent-sent-kinds")).toContainText("total only: the shop sees it added up with at least 100 other shoppers’ answers");
+  await expect(page.getByTestId("consent-dap-note")).toContainText("the shop only ever sees the total of at least 100 shoppers");
+  await expect(page.getByTestId("consent-preview-dap")).toHaveText(item.bodyBase64);
+  await expect(page.getByTestId("consent-preview-empty")).toHaveCount(0);
+  await closePanel(page);
   // Nothing uploaded yet: reports wait for flush (or the page being hidden).
   expect((await leaderLog()).filter((e) => e.method === "POST")).toEqual([]);
 

@@ -61,7 +61,10 @@ const STRINGS = {
       personalizedClick: "Whether you clicked a product Tailor placed for you last week",
       offerGroup: "Which kind of offer you used most last week",
     },
-    kindMeta: (k) => `randomized here before it leaves (ε ${k.epsilon})${k.reported ? " · done for this week" : ""}`,
+    kindMeta: (k) =>
+      (k.transport === "dap" ? `total only: the shop sees it added up with at least ${k.minBatchSize ?? "many"} other shoppers’ answers` : `randomized here before it leaves (ε ${k.epsilon})`) + (k.reported ? " · done for this week" : ""),
+    dapNote: (n) => `Answers marked “total only” are not randomized: each is split into two encrypted halves sent to two independent servers. Neither can read your answer alone, and the shop only ever sees ${n ? `the total of at least ${n} shoppers` : "totals over many shoppers"}.`,
+    dapNext: (d) => `“${d.name}”, total only (${d.size} bytes, encrypted; base64):`,
     randomized: "Each answer is randomized in this browser first, so the shop can never tell your true answer from a random one; it only learns totals over many shoppers. No identifier, no time finer than the week, nothing from sensitive categories.",
     budget: (b) => `Privacy budget of the week of ${b.period}: ${b.spent} of ${b.cap} used.`,
     nextSend: "The next send, byte for byte",
@@ -138,7 +141,10 @@ const STRINGS = {
       personalizedClick: "Si vous avez cliqué un produit placé pour vous par Tailor la semaine passée",
       offerGroup: "Le type d’offre que vous avez le plus utilisé la semaine passée",
     },
-    kindMeta: (k) => `brouillé ici avant de partir (ε ${k.epsilon})${k.reported ? " · fait pour cette semaine" : ""}`,
+    kindMeta: (k) =>
+      (k.transport === "dap" ? `total seulement : la boutique ne le voit qu’additionné aux réponses d’au moins ${k.minBatchSize ?? "nombreux"} autres clients` : `brouillé ici avant de partir (ε ${k.epsilon})`) + (k.reported ? " · fait pour cette semaine" : ""),
+    dapNote: (n) => `Les réponses « total seulement » ne sont pas brouillées : chacune est coupée en deux moitiés chiffrées, envoyées à deux serveurs indépendants. Aucun ne peut lire votre réponse seul, et la boutique ne voit jamais que ${n ? `le total d’au moins ${n} clients` : "des totaux sur de nombreux clients"}.`,
+    dapNext: (d) => `« ${d.name} », total seulement (${d.size} octets, chiffrés ; base64) :`,
     randomized: "Chaque réponse est d’abord brouillée dans ce navigateur : la boutique ne peut jamais distinguer votre vraie réponse d’une réponse au hasard ; elle n’apprend que des totaux sur de nombreux clients. Aucun identifiant, rien de plus précis que la semaine, rien des catégories sensibles.",
     budget: (b) => `Budget de confidentialité de la semaine du ${b.period} : ${b.spent} sur ${b.cap} utilisé.`,
     nextSend: "Le prochain envoi, octet par octet",
@@ -757,13 +763,19 @@ export class TailorConsentElement extends HTMLElement {
     }
     if (!p?.kinds?.length) return [h("p", { class: "muted", "data-testid": "consent-sent-none", text: t.sentNone })];
     const kinds = p.kinds.map((k) => h("li", { class: "row" }, h("span", { class: "nm" }, t.measures[k.measure] ?? k.name, h("small", { text: t.kindMeta(k) }))));
-    const out = [h("p", { class: "muted", text: s.analytics ? t.sentOn : t.sentOff }), h("ul", { "data-testid": "consent-sent-kinds" }, kinds), h("p", { class: "muted", text: t.randomized })];
+    const out = [h("p", { class: "muted", text: s.analytics ? t.sentOn : t.sentOff }), h("ul", { "data-testid": "consent-sent-kinds" }, kinds)];
+    const dap = p.kinds.filter((k) => k.transport === "dap");
+    if (dap.length < p.kinds.length) out.push(h("p", { class: "muted", text: t.randomized }));
+    // The smallest total any "total only" kind is released in: the weakest promise, said plainly.
+    const least = Math.min(...dap.map((k) => k.minBatchSize ?? Infinity));
+    if (dap.length) out.push(h("p", { class: "muted", "data-testid": "consent-dap-note", text: t.dapNote(Number.isFinite(least) ? least : null) }));
     if (s.analytics && p.budget) out.push(h("p", { class: "muted", "data-testid": "consent-budget", text: t.budget(p.budget) }));
     if (s.analytics) {
-      out.push(
-        h("h4", { text: t.nextSend }),
-        p.body ? h("pre", { tabindex: "0", "aria-label": t.sentLabel, "data-testid": "consent-preview", text: p.body }) : h("p", { class: "muted", "data-testid": "consent-preview-empty", text: t.nothingPending }),
-      );
+      out.push(h("h4", { text: t.nextSend }));
+      if (p.body) out.push(h("pre", { tabindex: "0", "aria-label": t.sentLabel, "data-testid": "consent-preview", text: p.body }));
+      // A DAP report's exact upload: encrypted, so shown as its bytes (base64).
+      for (const d of (p.dap ?? []).filter((x) => x.ready)) out.push(h("p", { class: "muted", text: t.dapNext(d) }), h("pre", { tabindex: "0", "aria-label": t.sentLabel, "data-testid": "consent-preview-dap", text: d.bodyBase64 }));
+      if (!p.body && !(p.dap ?? []).some((x) => x.ready)) out.push(h("p", { class: "muted", "data-testid": "consent-preview-empty", text: t.nothingPending }));
     }
     return out;
   }
