@@ -28,9 +28,14 @@ impl Hasher for FastHasher {
         for w in &mut words {
             self.add(u64::from_le_bytes(w.try_into().unwrap()));
         }
-        let mut tail = [0u8; 8];
-        tail[..words.remainder().len()].copy_from_slice(words.remainder());
-        self.add(u64::from_le_bytes(tail));
+        // The last bytes gathered by shifts: copying them into a word is a `memcpy` call
+        // in the wasm, on every key hashed.
+        let tail = words
+            .remainder()
+            .iter()
+            .rev()
+            .fold(0, |t, &x| t << 8 | u64::from(x));
+        self.add(tail);
     }
     fn write_u8(&mut self, b: u8) {
         self.add(b as u64);
@@ -180,6 +185,11 @@ fn id_hash(id: &str) -> usize {
     let mut h = FastHasher::default();
     h.write(id.as_bytes());
     h.finish() as usize
+}
+
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 fn intern(names: &mut Vec<Box<str>>, index: &mut FastMap<Box<str>, u32>, name: &str) -> u32 {
@@ -603,7 +613,8 @@ impl Catalogue {
         loop {
             match self.index.slots[slot] {
                 0 => return Err(slot),
-                k if self.id(k - 1) == id => return Ok(k - 1),
+                // Bytes compared in line: `==` on strings is a `memcmp` call in the wasm.
+                k if same_bytes(self.id(k - 1).as_bytes(), id.as_bytes()) => return Ok(k - 1),
                 _ => slot = (slot + 1) & mask,
             }
         }
