@@ -187,6 +187,15 @@ fn id_hash(id: &str) -> usize {
     h.finish() as usize
 }
 
+/// The `i`-th of the strings kept end to end in `text`, the `k`-th ending at `ends[k]`.
+fn nth<'a>(text: &'a str, ends: &[u32], i: u32) -> &'a str {
+    let i = i as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    // `get`, not `[a..b]` (the ends are always char boundaries): indexing's panic path
+    // brings str slicing's error formatting (char Debug, Unicode tables) into the wasm.
+    text.get(start..ends[i] as usize).unwrap_or_default()
+}
+
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
@@ -470,15 +479,8 @@ impl CatalogueBuilder {
         for (n, &end) in self.related_end.iter().enumerate() {
             c.related_start.push(c.related_ids.len() as u32);
             let mut kept = 0;
-            for k in from..end as usize {
-                let start = if k == 0 {
-                    0
-                } else {
-                    self.pending_end[k - 1] as usize
-                };
-                // (Each raw id was pushed whole: `get` never misses; it has no panic path.)
-                let end = self.pending_end[k] as usize;
-                let raw = self.pending.get(start..end).unwrap_or_default();
+            for k in from..end {
+                let raw = nth(&self.pending, &self.pending_end, k);
                 match c.find(trim(raw)) {
                     Ok(j) if j as usize != n && kept < MAX_RELATED => {
                         c.related_ids.push(j);
@@ -500,7 +502,7 @@ impl CatalogueBuilder {
                     }
                 }
             }
-            from = end as usize;
+            from = end;
         }
         c.related_start.push(c.related_ids.len() as u32);
 
@@ -575,30 +577,12 @@ impl Catalogue {
 
     /// Item `i`'s id.
     pub fn id(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.id_end[i - 1] as usize
-        };
-        // `get`, not `[a..b]` (the ends are always char boundaries): indexing's panic path
-        // brings str slicing's error formatting (char Debug, Unicode tables) into the wasm.
-        self.id_text
-            .get(start..self.id_end[i] as usize)
-            .unwrap_or_default()
+        nth(&self.id_text, &self.id_end, i)
     }
 
     /// Item `i`'s title (its id when it has none).
     pub fn title(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.title_end[i - 1] as usize
-        };
-        self.title_text
-            .get(start..self.title_end[i] as usize)
-            .unwrap_or_default()
+        nth(&self.title_text, &self.title_end, i)
     }
 
     /// Item `i`'s position in the array the shop passed to `loadCatalogue`.
