@@ -45,11 +45,23 @@ fn open() -> TailorCore {
     core
 }
 
-fn ids(ranked: &JsValue) -> Vec<String> {
-    js_sys::Array::from(ranked)
-        .iter()
-        .map(|r| get(&r, "id").as_string().unwrap())
-        .collect()
+/// The ids of a `rank` answer (`[text, lengths, scores, matches]`, as index.js reads it).
+fn ids(ranked: &js_sys::Array) -> Vec<String> {
+    let text: Vec<u16> = ranked.get(0).as_string().unwrap().encode_utf16().collect();
+    let lengths = js_sys::Uint32Array::from(ranked.get(1)).to_vec();
+    let (mut out, mut at, mut j) = (Vec::new(), 0usize, 0usize);
+    while j < lengths.len() {
+        let id = &text[at..at + lengths[j] as usize];
+        out.push(String::from_utf16(id).unwrap());
+        at += lengths[j] as usize;
+        let reasons = lengths[j + 1] as usize;
+        at += lengths[j + 2..j + 2 + reasons]
+            .iter()
+            .map(|&l| l as usize)
+            .sum::<usize>();
+        j += 2 + reasons;
+    }
+    out
 }
 
 fn tailor_keys() -> Vec<String> {

@@ -8,6 +8,7 @@ mod storage;
 use crate::core::engine::{Config, ConfigInput, RemoveTarget};
 use crate::core::ldp::OsRandom;
 use crate::core::offers::{OfferContext, OfferInput};
+use crate::core::ranking::PackedRanking;
 use crate::core::{
     ConsentChange, Engine, EventInput, ItemInput, OrderRequest, RankRequest, Source,
 };
@@ -153,11 +154,20 @@ impl TailorCore {
         Ok(outcome.as_str().to_owned())
     }
 
-    /// `[{ id, score, match, reasons }]`, best first.
-    pub fn rank(&mut self, request: JsValue, now: f64) -> Result<JsValue, JsError> {
+    /// The ranking, best first, as `[text, lengths, scores, matches]`
+    /// (`core::ranking::PackedRanking`), which index.js turns into
+    /// `[{ id, score, match, reasons }]`.
+    #[wasm_bindgen(unchecked_return_type = "[string, Uint32Array, Float64Array, Uint8Array]")]
+    pub fn rank(&mut self, request: JsValue, now: f64) -> Result<js_sys::Array, JsError> {
         let request: RankRequest = from_js("request", request)?;
         let ranked = self.engine.rank(&request, now_ms(now)?).map_err(core_err)?;
-        Ok(to_js(&ranked))
+        let p = PackedRanking::new(&ranked);
+        Ok(js_sys::Array::of4(
+            &JsValue::from_str(&p.text),
+            &js_sys::Uint32Array::from(&p.lengths[..]),
+            &js_sys::Float64Array::from(&p.scores[..]),
+            &js_sys::Uint8Array::from(&p.matches[..]),
+        ))
     }
 
     /// The best `limit` candidates as their positions in the array given to

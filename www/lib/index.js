@@ -332,7 +332,17 @@ export class Tailor extends EventTarget {
 
   /** Ranks the candidates for this shopper: the server's order without consent. */
   rank(request = {}) {
-    return this.#core.rank(request, this.#clock());
+    // One crossing: a string and three typed arrays (see PackedRanking in ranking.rs),
+    // rebuilt here as objects; `slice` of a JS string does not copy it.
+    const [text, lengths, scores, matches] = this.#core.rank(request, this.#clock());
+    const out = new Array(scores.length);
+    for (let k = 0, at = 0, j = 0; k < out.length; k++) {
+      const id = text.slice(at, (at += lengths[j++]));
+      const reasons = new Array(lengths[j++]);
+      for (let r = 0; r < reasons.length; r++) reasons[r] = text.slice(at, (at += lengths[j++]));
+      out[k] = { id, score: scores[k], match: matches[k], reasons };
+    }
+    return out;
   }
 
   /** `rank`'s order as positions in the loaded array (a Uint32Array): for whole-catalogue listings. */
