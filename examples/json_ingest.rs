@@ -9,7 +9,7 @@ fn main() {
         let mut b = CatalogueBuilder::new(text.len() / 256, &[]);
         tailor::core::catalogue_json::read(&text, &mut b, &|s| s.parse().unwrap()).unwrap();
         let (c, _) = b.finish();
-        assert!(c.len() > 0);
+        assert!(!c.is_empty());
         best = best.min(t.elapsed().as_secs_f64() * 1e3);
     }
     println!("{size}: best of 200: {best:.2} ms");
