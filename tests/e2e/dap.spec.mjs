@@ -123,9 +123,10 @@ test("nothing reaches the aggregators before analytics; after it, one upload a w
   expect(await page.evaluate(() => window.tailorDemo.tailor.reports.preview().kinds[0].minBatchSize)).toBe(100);
   // The widget says it in words and shows the exact encrypted upload.
   await openPanel(page);
-  await expect(page.getByTestId("consent-sent-kinds")).toContainText("total only: the shop sees it added up with at least 100 other shoppers’ answers");
+  await expect(page.getByTestId("consent-sent-kinds")).toContainText("total only: the shop sees it only in a total of at least 100 shoppers");
   await expect(page.getByTestId("consent-dap-note")).toContainText("the shop only ever sees the total of at least 100 shoppers");
   await expect(page.getByTestId("consent-preview-dap")).toHaveText(item.bodyBase64);
+  await expect(page.getByText(`“${item.label}” (interest), total only: ${item.size} bytes, encrypted, in base64:`)).toBeVisible();
   await expect(page.getByTestId("consent-preview-empty")).toHaveCount(0);
   await closePanel(page);
   // Nothing uploaded yet: reports wait for flush (or the page being hidden).
@@ -223,4 +224,25 @@ test("a shop declaring only LDP kinds never loads the DAP module", async ({ page
   await page.evaluate(() => window.tailorDemo.ready);
   expect(urls.some((u) => u.endsWith("/pkg/tailor_core_bg.wasm")), "the watch sees the package's files").toBe(true);
   expect(urls.filter(isDapModule)).toEqual([]);
+});
+
+test("with the DAP module unloadable and a kind due at open, Tailor.open still succeeds and a reporterror says why", async ({ page, pageProblems }) => {
+  await shopperWithProfile(page, declaration(task(leader.origin)));
+  await grantAnalytics(page);
+  await expect.poll(async () => (await previewDap(page))[0]?.ready, { message: "this week's report is made" }).toBe(true);
+  // A week later the interest kind is due again as the page opens, and the module cannot load.
+  await page.clock.setFixedTime(TUESDAY + 7 * 86_400_000);
+  await page.route("**/tailor_dap_bg.wasm", (route) => route.abort());
+  await page.addInitScript(() => {
+    window.dapErrors = [];
+    addEventListener("tailor:open", (e) => e.detail.addEventListener("reporterror", (x) => window.dapErrors.push(x.detail)));
+  });
+  await page.reload();
+  await page.evaluate(() => window.tailorDemo.ready);
+  expect(await page.evaluate(() => window.tailorDemo.tailor === globalThis.Tailor?.current || !!window.tailorDemo.tailor)).toBe(true);
+  expect((await gridIds(page)).length, "the shop still ranks").toBeGreaterThan(0);
+  await expect.poll(() => page.evaluate(() => window.dapErrors)).toEqual([{ kind: "interest", message: expect.stringContaining("the DAP module (dap.js, tailor_dap_bg.wasm) could not be loaded") }]);
+  // The one console error expected: the browser's own line for the aborted wasm.
+  expect(pageProblems).toEqual(["console.error: Failed to load resource: net::ERR_FAILED"]);
+  pageProblems.length = 0;
 });

@@ -33,12 +33,20 @@ async function hpkeConfig(url) {
   const hit = hpkeConfigs.get(url);
   if (hit && hit.until > Date.now()) return hit.bytes;
   // No cookie: the aggregators need nothing but the request itself.
-  const r = await fetch(url, { credentials: "omit", headers: { accept: HPKE_CONFIG_LIST } });
+  // No referrer either: a page's URL (a product the shopper looks at) is none of theirs.
+  const r = await fetch(url, { credentials: "omit", referrerPolicy: "no-referrer", headers: { accept: HPKE_CONFIG_LIST } }).catch((e) => {
+    throw reachError(url, e);
+  });
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}; expected the aggregator's HPKE configs (${HPKE_CONFIG_LIST})`);
   const bytes = new Uint8Array(await r.arrayBuffer());
   const maxAge = /max-age=(\d+)/.exec(r.headers.get("cache-control") ?? "")?.[1];
   if (maxAge) hpkeConfigs.set(url, { bytes, until: Date.now() + 1000 * Number(maxAge) });
   return bytes;
+}
+
+/** A request that got no answer at all: the URL and the usual causes, not just "Failed to fetch". */
+function reachError(url, e) {
+  return new Error(`${url}: no answer (${e?.message ?? e}); check that the aggregator is up, allows this origin (CORS) and is in the page's Content-Security-Policy connect-src`);
 }
 
 class DapReports {
@@ -75,7 +83,9 @@ class DapReports {
           if (entry?.item !== item) continue; // withdrawn (or closed) meanwhile
           entry.report = makeReport(task.taskId, task.task, task.domain, leader, helper, item.value, this.#host.now());
         } catch (e) {
-          this.#due.delete(item.kind); // tried again on the next consent change of this page
+          // Tried again on this page's next consent change; otherwise lost for the week
+          // (the ledger counts a kind once it is due: never twice, at worst not at all).
+          this.#due.delete(item.kind);
           this.#host.error(item.kind, e);
         }
       }
@@ -101,7 +111,9 @@ class DapReports {
     try {
       // application/ppm-dap is not a CORS-safelisted type (sendBeacon cannot send it): a
       // fetch, kept alive past the page, after a preflight the leader must answer.
-      const r = await fetch(report.url, { method: "POST", body: report.body, headers: { "content-type": report.contentType }, keepalive: true, credentials: "omit" });
+      const r = await fetch(report.url, { method: "POST", body: report.body, headers: { "content-type": report.contentType }, keepalive: true, credentials: "omit", referrerPolicy: "no-referrer" }).catch((e) => {
+        throw reachError(report.url, e);
+      });
       const type = r.headers.get("content-type") ?? undefined;
       const body = new Uint8Array(await r.arrayBuffer());
       let problem;

@@ -541,6 +541,8 @@ export declare class Tailor extends EventTarget {
   addEventListener(type: "change", listener: (e: CustomEvent<{ origin: "this-page" | "other-tab" }>) => void, options?: boolean | AddEventListenerOptions): void;
   /** Fires when reports were handed to the browser to send. */
   addEventListener(type: "reportsent", listener: (e: CustomEvent<{ sent: number; via: "beacon" | "fetch" | null; dap: number }>) => void, options?: boolean | AddEventListenerOptions): void;
+  /** Fires when a DAP report was made (encrypted) and waits in `reports.preview().dap` for the next send. */
+  addEventListener(type: "reportready", listener: (e: CustomEvent<undefined>) => void, options?: boolean | AddEventListenerOptions): void;
   /**
    * Fires when a DAP report could not be made or sent: the DAP module or an aggregator's
    * HPKE configs could not be loaded, or the leader refused the upload (`message` names the

@@ -141,7 +141,9 @@ async function openDap(core, declared, now, host) {
   } catch (e) {
     // Not loadable (offline?): personalization goes on, and each DAP kind due says why it
     // is not reported (its task could not be checked either).
-    return { make: (due) => due.forEach((d) => host.error(d.kind, e)), flush: () => 0, preview: (d) => ({ ...d, ready: false }), task() {}, clear() {} };
+    // (Said in a later task: a kind can be due inside the constructor, before anyone listens.)
+    const unloadable = new Error(`the DAP module (dap.js, tailor_dap_bg.wasm) could not be loaded: ${e?.message ?? e}`);
+    return { make: (due) => setTimeout(() => due.forEach((d) => host.error(d.kind, unloadable))), flush: () => 0, preview: (d) => ({ ...d, ready: false }), task() {}, clear() {} };
   }
   return dap.open(declared, kinds, host);
 }
@@ -175,9 +177,15 @@ export class Tailor extends EventTarget {
     const host = {
       now: clock,
       take: (kind) => core.takeDap(kind, clock()),
-      error: (kind, e) => tailor.#reportError(kind, e),
-      // The page was hidden while a report was being made: send it now.
-      made: () => !tailor.#closed && globalThis.document?.visibilityState === "hidden" && tailor.reports.flush(),
+      // (`tailor` is unset while its constructor makes the reports due at open: the DAP
+      // module answers in later tasks, and a failure then has no listener yet anyway.)
+      error: (kind, e) => tailor?.#reportError(kind, e),
+      // A report is made: the widget shows it; if the page was hidden meanwhile, send it now.
+      made: () => {
+        if (!tailor || tailor.#closed) return;
+        tailor.dispatchEvent(new CustomEvent("reportready"));
+        if (globalThis.document?.visibilityState === "hidden") tailor.reports.flush();
+      },
     };
     let dap;
     try {
@@ -287,7 +295,7 @@ export class Tailor extends EventTarget {
         }
         if (!via && typeof globalThis.fetch === "function") {
           via = "fetch";
-          globalThis.fetch(endpoint, { method: "POST", body, keepalive: true, credentials: "omit", headers: { "content-type": "text/plain" } }).catch(() => {});
+          globalThis.fetch(endpoint, { method: "POST", body, keepalive: true, credentials: "omit", referrerPolicy: "no-referrer", headers: { "content-type": "text/plain" } }).catch(() => {});
         }
         self.dispatchEvent(new CustomEvent("reportsent", { detail: { sent: lines.length, via, dap } }));
         return { sent: lines.length, via, dap };

@@ -62,9 +62,9 @@ const STRINGS = {
       offerGroup: "Which kind of offer you used most last week",
     },
     kindMeta: (k) =>
-      (k.transport === "dap" ? `total only: the shop sees it added up with at least ${k.minBatchSize ?? "many"} other shoppers’ answers` : `randomized here before it leaves (ε ${k.epsilon})`) + (k.reported ? " · done for this week" : ""),
+      (k.transport === "dap" ? `total only: the shop sees it only in a total of ${k.minBatchSize ? `at least ${k.minBatchSize}` : "many"} shoppers` : `randomized here before it leaves (ε ${k.epsilon})`) + (k.reported ? " · done for this week" : ""),
     dapNote: (n) => `Answers marked “total only” are not randomized: each is split into two encrypted halves sent to two independent servers. Neither can read your answer alone, and the shop only ever sees ${n ? `the total of at least ${n} shoppers` : "totals over many shoppers"}.`,
-    dapNext: (d) => `“${d.name}”, total only (${d.size} bytes, encrypted; base64):`,
+    dapNext: (d) => `“${d.label}” (${d.kind}), total only: ${d.size} bytes, encrypted, in base64:`,
     randomized: "Each answer is randomized in this browser first, so the shop can never tell your true answer from a random one; it only learns totals over many shoppers. No identifier, no time finer than the week, nothing from sensitive categories.",
     budget: (b) => `Privacy budget of the week of ${b.period}: ${b.spent} of ${b.cap} used.`,
     nextSend: "The next send, byte for byte",
@@ -142,9 +142,9 @@ const STRINGS = {
       offerGroup: "Le type d’offre que vous avez le plus utilisé la semaine passée",
     },
     kindMeta: (k) =>
-      (k.transport === "dap" ? `total seulement : la boutique ne le voit qu’additionné aux réponses d’au moins ${k.minBatchSize ?? "nombreux"} autres clients` : `brouillé ici avant de partir (ε ${k.epsilon})`) + (k.reported ? " · fait pour cette semaine" : ""),
+      (k.transport === "dap" ? `total seulement : la boutique ne le voit que dans un total ${k.minBatchSize ? `d’au moins ${k.minBatchSize}` : "de nombreux"} clients` : `brouillé ici avant de partir (ε ${k.epsilon})`) + (k.reported ? " · fait pour cette semaine" : ""),
     dapNote: (n) => `Les réponses « total seulement » ne sont pas brouillées : chacune est coupée en deux moitiés chiffrées, envoyées à deux serveurs indépendants. Aucun ne peut lire votre réponse seul, et la boutique ne voit jamais que ${n ? `le total d’au moins ${n} clients` : "des totaux sur de nombreux clients"}.`,
-    dapNext: (d) => `« ${d.name} », total seulement (${d.size} octets, chiffrés ; base64) :`,
+    dapNext: (d) => `« ${d.label} » (${d.kind}), total seulement : ${d.size} octets, chiffrés, en base64 :`,
     randomized: "Chaque réponse est d’abord brouillée dans ce navigateur : la boutique ne peut jamais distinguer votre vraie réponse d’une réponse au hasard ; elle n’apprend que des totaux sur de nombreux clients. Aucun identifiant, rien de plus précis que la semaine, rien des catégories sensibles.",
     budget: (b) => `Budget de confidentialité de la semaine du ${b.period} : ${b.spent} sur ${b.cap} utilisé.`,
     nextSend: "Le prochain envoi, octet par octet",
@@ -369,7 +369,7 @@ export class TailorConsentElement extends HTMLElement {
 
   #attach(t) {
     if (t === this.#tailor) return;
-    for (const [type, fn] of [["change", this.#onTailor], ["consentchange", this.#onConsent], ["reportsent", this.#onTailor]]) {
+    for (const [type, fn] of [["change", this.#onTailor], ["consentchange", this.#onConsent], ["reportsent", this.#onTailor], ["reportready", this.#onTailor]]) {
       this.#tailor?.removeEventListener(type, fn);
       t?.addEventListener(type, fn);
     }
