@@ -148,12 +148,13 @@ export class BaselineRanker {
       const brand = typeof raw.brand === "string" && raw.brand.trim() !== "" ? raw.brand.trim() : null;
       let price = NaN;
       if (raw.price != null) {
-        if (Number.isFinite(raw.price) && raw.price >= 0) price = f(raw.price);
+        // (Kept as float32, as Tailor: beyond its range is refused too.)
+        if (Number.isFinite(f(raw.price)) && raw.price >= 0) price = f(raw.price);
         else problemCount++;
       }
       let popularity = 0;
       if (raw.popularity != null) {
-        if (Number.isFinite(raw.popularity)) popularity = f(raw.popularity);
+        if (Number.isFinite(f(raw.popularity))) popularity = f(raw.popularity);
         else problemCount++;
       }
       let repurchase = 1;

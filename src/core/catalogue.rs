@@ -413,8 +413,15 @@ impl CatalogueBuilder {
             .push(brand.map_or(NONE, |b| intern(&mut c.brands, &mut c.brand_index, b)));
         c.in_stock.push(item.in_stock.unwrap_or(true));
 
+        // Kept as f32: a finite f64 beyond f32's range would become infinite there (and an
+        // infinite popularity makes every prior NaN), so it is refused like a non-finite one.
         let price = match item.price {
-            Some(p) if p.is_finite() && p >= 0.0 => p as f32,
+            Some(p) if p >= 0.0 && (p as f32).is_finite() => p as f32,
+            Some(p) if p.is_finite() && p >= 0.0 => {
+                let m = number_text(p) + " is above 3.4e38, the largest price kept; price ignored";
+                self.problem(index, Some(id), "price", m);
+                f32::NAN
+            }
             Some(p) => {
                 let m = number_text(p) + " is not a finite, non-negative number; price ignored";
                 self.problem(index, Some(id), "price", m);
@@ -424,7 +431,12 @@ impl CatalogueBuilder {
         };
         self.c.price.push(price);
         let popularity = match item.popularity {
-            Some(p) if p.is_finite() => p as f32,
+            Some(p) if (p as f32).is_finite() => p as f32,
+            Some(p) if p.is_finite() => {
+                let m = number_text(p) + " is beyond ±3.4e38, the range kept; treated as 0";
+                self.problem(index, Some(id), "popularity", m);
+                0.0
+            }
             Some(p) => {
                 let m = number_text(p) + " is not a finite number; treated as 0";
                 self.problem(index, Some(id), "popularity", m);
@@ -752,6 +764,41 @@ mod tests {
             category: Some(category.into()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn numbers_beyond_f32_are_refused_and_leave_the_priors_whole() {
+        let mut big = item("a", "x");
+        big.popularity = Some(1e39);
+        big.price = Some(1e39);
+        let mut b = item("b", "x");
+        b.popularity = Some(5.0);
+        b.price = Some(2.0);
+        let mut c = item("c", "x");
+        c.popularity = Some(1.0);
+        c.price = Some(3.0);
+        let (cat, s) = Catalogue::ingest(vec![big, b, c], &[]);
+        let problems: Vec<(&str, &str)> = s
+            .problems
+            .iter()
+            .map(|p| (p.field, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (
+                    "price",
+                    "1e+39 is above 3.4e38, the largest price kept; price ignored"
+                ),
+                (
+                    "popularity",
+                    "1e+39 is beyond ±3.4e38, the range kept; treated as 0"
+                ),
+            ]
+        );
+        assert!(cat.prior.iter().all(|p| p.is_finite()), "{:?}", cat.prior);
+        assert_eq!(cat.server_order, [1, 2, 0]);
+        assert_ne!(cat.price_band[1], NO_BAND);
     }
 
     #[test]
