@@ -9,6 +9,11 @@
 //! read in key order. Errors name the field as the plain reader does
 //! (`items[3].price: expected a number, got the string "cheap"`); a syntax error says
 //! where (`items: not JSON at line 4, column 17: expected ',' or '}'`).
+//!
+//! Where it differs, knowingly: a repeated key whose earlier value has the wrong type is
+//! refused (the pair would keep the last value); display data nested deeper than 256 is
+//! refused; a leading byte order mark is skipped (as `Response.json()` does, though
+//! `JSON.parse` of a string refuses it); columns count bytes, not characters.
 
 use super::catalogue::{CatalogueBuilder, ItemView};
 use super::number::{number_text, push_int};
